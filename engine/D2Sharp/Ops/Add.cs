@@ -1,0 +1,24 @@
+namespace D2Sharp.Ops;
+
+/// <summary>Elementwise a + b with an optional ReLU: the residual join when the block's norm is not folded (GN).</summary>
+public sealed class Add : Op
+{
+    public Activation Activation { get; init; }
+
+    public override string Kind => "Add";
+    public override int Arity => 2;
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        if (!inputs[0].SequenceEqual(inputs[1]))
+            throw new ShapeException($"Add: shapes {Tensor.ShapeString(inputs[0])} and {Tensor.ShapeString(inputs[1])} differ");
+        return (int[])inputs[0].Clone();
+    }
+
+    public override string Describe() => Activation == Activation.Relu ? "+relu" : "";
+
+    public void Reference(FeatureMap a, FeatureMap b, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}

@@ -1,0 +1,89 @@
+using D2Sharp.Graph;
+
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// 2-D convolution with everything Detectron2's ResNet/FPN fuse after it: a bias (its own, or the
+/// folded BatchNorm's), an optional residual input added before the activation, and ReLU.
+/// Inputs: x [N,Cin,H,W] (and residual [N,Cout,Ho,Wo] when <see cref="HasResidual"/>).
+/// Weight layout is PyTorch's [Cout, Cin/groups, KH, KW].
+/// </summary>
+public sealed class Conv2d : Op
+{
+    public int InChannels { get; init; }
+    public int OutChannels { get; init; }
+    public int KernelH { get; init; }
+    public int KernelW { get; init; }
+    public int Stride { get; init; } = 1;
+    public int Padding { get; init; }
+    public int Dilation { get; init; } = 1;
+    public int Groups { get; init; } = 1;
+    /// <summary>The conv has its own <c>bias</c> parameter (Detectron2: only when it has no norm).</summary>
+    public bool HasBias { get; init; }
+    /// <summary>A BatchNorm whose <c>norm.*</c> parameters are folded into weight and bias at load time.</summary>
+    public FoldedNorm Norm { get; init; }
+    public bool HasResidual { get; init; }
+    public Activation Activation { get; init; }
+
+    public override string Kind => "Conv2d";
+    public override int Arity => HasResidual ? 2 : 1;
+
+    public static int OutputSize(int size, int kernel, int stride, int padding, int dilation) =>
+        (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        var x = inputs[0];
+        ExpectRank(x, 4, "Conv2d input");
+        if (x[1] != InChannels) throw new ShapeException($"Conv2d expects {InChannels} input channels, got {x[1]}");
+        int ho = OutputSize(x[2], KernelH, Stride, Padding, Dilation);
+        int wo = OutputSize(x[3], KernelW, Stride, Padding, Dilation);
+        if (ho <= 0 || wo <= 0) throw new ShapeException($"Conv2d input {Tensor.ShapeString(x)} is too small for kernel {KernelH}x{KernelW}");
+        int[] y = [x[0], OutChannels, ho, wo];
+        if (HasResidual && !inputs[1].SequenceEqual(y))
+            throw new ShapeException($"Conv2d residual {Tensor.ShapeString(inputs[1])} does not match output {Tensor.ShapeString(y)}");
+        return y;
+    }
+
+    public override long Macs(IReadOnlyList<int[]> inputs, int[] output) =>
+        (long)output[0] * output[1] * output[2] * output[3] * (InChannels / Groups) * KernelH * KernelW;
+
+    public override IEnumerable<ParameterSpec> Parameters
+    {
+        get
+        {
+            yield return new("weight", [OutChannels, InChannels / Groups, KernelH, KernelW]);
+            if (HasBias) yield return new("bias", [OutChannels]);
+            foreach (var p in BatchNormParameters(Norm, OutChannels)) yield return p;
+        }
+    }
+
+    internal static IEnumerable<ParameterSpec> BatchNormParameters(FoldedNorm norm, int channels)
+    {
+        if (norm == FoldedNorm.None) yield break;
+        yield return new("norm.weight", [channels]);
+        yield return new("norm.bias", [channels]);
+        yield return new("norm.running_mean", [channels]);
+        yield return new("norm.running_var", [channels]);
+    }
+
+    public override string Describe()
+    {
+        var s = $"{InChannels}->{OutChannels} k={KernelH}x{KernelW} s={Stride} p={Padding}";
+        if (Dilation != 1) s += $" d={Dilation}";
+        if (Groups != 1) s += $" g={Groups}";
+        if (Norm != FoldedNorm.None) s += $" +{Norm}(folded)";
+        else if (HasBias) s += " +bias";
+        if (HasResidual) s += " +residual";
+        if (Activation == Activation.Relu) s += " +relu";
+        return s;
+    }
+
+    /// <summary>
+    /// y = act(conv(x, weight) + bias + residual). <paramref name="bias"/> may be null (zero).
+    /// </summary>
+    public void Reference(FeatureMap x, float[] weight, float[]? bias, FeatureMap? residual, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}

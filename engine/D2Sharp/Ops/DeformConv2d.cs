@@ -1,0 +1,78 @@
+using D2Sharp.Graph;
+
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// Deformable convolution v1 (<see cref="Modulated"/> false) and v2 (true), as Detectron2's
+/// <c>DeformConv</c>/<c>ModulatedDeformConv</c> (= torchvision's <c>deform_conv2d</c>).
+/// Inputs: x [N,Cin,H,W] and the raw output of the block's <c>conv2_offset</c>
+/// [N, (18 or 27)·DG, Ho, Wo]. For v2 that tensor is split in thirds as Detectron2's
+/// <c>chunk(3)</c>: channels [0, 18·DG) are the offsets, [18·DG, 27·DG) go through a sigmoid and
+/// become the mask. Offset channel 2·(g·K + k) is Δy and 2·(g·K + k)+1 is Δx for deformable group g
+/// and kernel tap k = i·KW + j. A bilinear sample counts only when −1 &lt; y &lt; H and −1 &lt; x &lt; W;
+/// corners outside the map read 0. No bias in Detectron2's blocks; a folded BN supplies one.
+/// </summary>
+public sealed class DeformConv2d : Op
+{
+    public int InChannels { get; init; }
+    public int OutChannels { get; init; }
+    public int Kernel { get; init; } = 3;
+    public int Stride { get; init; } = 1;
+    public int Padding { get; init; } = 1;
+    public int Dilation { get; init; } = 1;
+    public int Groups { get; init; } = 1;
+    public int DeformableGroups { get; init; } = 1;
+    public bool Modulated { get; init; }
+    public FoldedNorm Norm { get; init; }
+    public Activation Activation { get; init; }
+
+    public override string Kind => "DeformConv2d";
+    public override int Arity => 2;
+
+    /// <summary>Channels of the offset(+mask) input: 18·DG (v1) or 27·DG (v2) for a 3×3 kernel.</summary>
+    public int OffsetChannels => (Modulated ? 3 : 2) * Kernel * Kernel * DeformableGroups;
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        var x = inputs[0];
+        var off = inputs[1];
+        ExpectRank(x, 4, "DeformConv2d input");
+        ExpectRank(off, 4, "DeformConv2d offset");
+        if (x[1] != InChannels) throw new ShapeException($"DeformConv2d expects {InChannels} input channels, got {x[1]}");
+        int ho = Conv2d.OutputSize(x[2], Kernel, Stride, Padding, Dilation);
+        int wo = Conv2d.OutputSize(x[3], Kernel, Stride, Padding, Dilation);
+        int[] expectedOffset = [x[0], OffsetChannels, ho, wo];
+        if (!off.SequenceEqual(expectedOffset))
+            throw new ShapeException($"DeformConv2d offset must be {Tensor.ShapeString(expectedOffset)}, got {Tensor.ShapeString(off)}");
+        return [x[0], OutChannels, ho, wo];
+    }
+
+    public override long Macs(IReadOnlyList<int[]> inputs, int[] output) =>
+        (long)output[0] * output[1] * output[2] * output[3] * (InChannels / Groups) * Kernel * Kernel;
+
+    public override IEnumerable<ParameterSpec> Parameters
+    {
+        get
+        {
+            yield return new("weight", [OutChannels, InChannels / Groups, Kernel, Kernel]);
+            foreach (var p in Conv2d.BatchNormParameters(Norm, OutChannels)) yield return p;
+        }
+    }
+
+    public override string Describe()
+    {
+        var s = $"{(Modulated ? "v2" : "v1")} {InChannels}->{OutChannels} k={Kernel}x{Kernel} s={Stride} p={Padding}";
+        if (Dilation != 1) s += $" d={Dilation}";
+        if (Groups != 1) s += $" g={Groups}";
+        s += $" dg={DeformableGroups}";
+        if (Norm != FoldedNorm.None) s += $" +{Norm}(folded)";
+        if (Activation == Activation.Relu) s += " +relu";
+        return s;
+    }
+
+    /// <summary>y = act(deform_conv(x, offsets, mask) + bias); <paramref name="bias"/> may be null.</summary>
+    public void Reference(FeatureMap x, FeatureMap offsetMask, float[] weight, float[]? bias, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}

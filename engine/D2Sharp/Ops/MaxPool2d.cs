@@ -1,0 +1,31 @@
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// Max pooling as PyTorch's <c>F.max_pool2d</c> (ceil_mode false, padding reads −∞): the ResNet stem
+/// (k3 s2 p1) and FPN's LastLevelMaxPool (k1 s2 p0, giving ceil(H/2)).
+/// </summary>
+public sealed class MaxPool2d : Op
+{
+    public int Kernel { get; init; }
+    public int Stride { get; init; }
+    public int Padding { get; init; }
+
+    public override string Kind => "MaxPool2d";
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        var x = inputs[0];
+        ExpectRank(x, 4, "MaxPool2d input");
+        int ho = Conv2d.OutputSize(x[2], Kernel, Stride, Padding, 1);
+        int wo = Conv2d.OutputSize(x[3], Kernel, Stride, Padding, 1);
+        if (ho <= 0 || wo <= 0) throw new ShapeException($"MaxPool2d input {Tensor.ShapeString(x)} is too small for kernel {Kernel}");
+        return [x[0], x[1], ho, wo];
+    }
+
+    public override string Describe() => $"k={Kernel} s={Stride} p={Padding}";
+
+    public void Reference(FeatureMap x, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}

@@ -1,0 +1,20 @@
+namespace D2Sharp.Ops;
+
+/// <summary>y = max(x, 0) as a standalone op: RetinaNet's P7 reads ReLU(P6) while P6 itself stays an output.</summary>
+public sealed class Relu : Op
+{
+    public override string Kind => "Relu";
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        ExpectRank(inputs[0], 4, "Relu input");
+        return (int[])inputs[0].Clone();
+    }
+
+    public override string Describe() => "";
+
+    public void Reference(FeatureMap x, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}

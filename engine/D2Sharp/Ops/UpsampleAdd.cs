@@ -1,0 +1,39 @@
+namespace D2Sharp.Ops;
+
+public enum UpsampleMode { Nearest, Bilinear }
+
+public enum FuseType { Sum, Avg }
+
+/// <summary>
+/// FPN's top-down merge: y = lateral + upsample×2(top), divided by 2 when fused by "avg".
+/// Inputs: top [N,C,H,W] and lateral [N,C,2H,2W]. Nearest reads top[y/2, x/2] (PyTorch's
+/// <c>interpolate(scale_factor=2, mode="nearest")</c>); bilinear is align_corners=False.
+/// </summary>
+public sealed class UpsampleAdd : Op
+{
+    public UpsampleMode Mode { get; init; }
+    public FuseType Fuse { get; init; }
+
+    public override string Kind => "UpsampleAdd";
+    public override int Arity => 2;
+
+    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    {
+        var top = inputs[0];
+        var lateral = inputs[1];
+        ExpectRank(top, 4, "UpsampleAdd top");
+        ExpectRank(lateral, 4, "UpsampleAdd lateral");
+        if (top[0] != lateral[0] || top[1] != lateral[1] || lateral[2] != 2 * top[2] || lateral[3] != 2 * top[3])
+            throw new ShapeException(
+                $"UpsampleAdd: lateral {Tensor.ShapeString(lateral)} is not twice top {Tensor.ShapeString(top)}; " +
+                "the input must be padded to the backbone's size divisibility");
+        return (int[])lateral.Clone();
+    }
+
+    public override string Describe() => $"{Mode.ToString().ToLowerInvariant()} x2, {Fuse.ToString().ToLowerInvariant()}";
+
+    public void Reference(FeatureMap top, FeatureMap lateral, FeatureMap y)
+    {
+        throw new NotImplementedException();
+    }
+}
