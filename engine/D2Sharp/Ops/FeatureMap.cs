@@ -58,11 +58,17 @@ public readonly struct FeatureMap
     public Tensor ToNchw()
     {
         var t = new Tensor([N, C, H, W]);
+        CopyToNchw(t.Data);
+        return t;
+    }
+
+    public void CopyToNchw(Span<float> dst)
+    {
+        if (dst.Length != Length) throw new ArgumentException($"NCHW destination holds {dst.Length} floats, view has {Length}");
         for (int n = 0; n < N; n++)
             for (int c = 0; c < C; c++)
                 for (int y = 0; y < H; y++)
                     for (int x = 0; x < W; x++)
-                        t.Data[((n * C + c) * H + y) * W + x] = Data[Index(n, y, x, c)];
-        return t;
+                        dst[((n * C + c) * H + y) * W + x] = Data[Index(n, y, x, c)];
     }
 }

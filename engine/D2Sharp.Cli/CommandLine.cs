@@ -1,0 +1,59 @@
+namespace D2Sharp.Cli;
+
+/// <summary>
+/// The parsed arguments of one command: <c>--name value</c> options, boolean flags, positional
+/// arguments, and Detectron2-style <c>--opts KEY VALUE …</c> overrides, which run until the next
+/// option this command knows (so values such as <c>-1</c> pass through).
+/// </summary>
+internal sealed class CommandLine
+{
+    private readonly Dictionary<string, string> _options = [];
+    private readonly HashSet<string> _flags = [];
+
+    public List<string> Positionals { get; } = [];
+    public List<string> Opts { get; } = [];
+
+    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string>? flags = null)
+    {
+        flags ??= [];
+        var result = new CommandLine();
+        for (int i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (a == "--opts")
+            {
+                while (i + 1 < args.Count && !valueOptions.Contains(args[i + 1]) && !flags.Contains(args[i + 1]))
+                    result.Opts.Add(args[++i]);
+            }
+            else if (valueOptions.Contains(a))
+            {
+                if (i + 1 >= args.Count) throw new UsageException($"option {a} needs a value");
+                result._options[a] = args[++i];
+            }
+            else if (flags.Contains(a))
+            {
+                result._flags.Add(a);
+            }
+            else if (a.StartsWith("--", StringComparison.Ordinal))
+            {
+                var known = valueOptions.Concat(flags).Append("--opts").Order();
+                throw new UsageException($"unknown option {a}; this command takes: {string.Join(", ", known)}");
+            }
+            else
+            {
+                result.Positionals.Add(a);
+            }
+        }
+        return result;
+    }
+
+    public string? Get(string option) => _options.GetValueOrDefault(option);
+
+    public string Require(string option) =>
+        _options.TryGetValue(option, out var v) ? v : throw new UsageException($"missing required option {option}");
+
+    public bool Has(string flag) => _flags.Contains(flag);
+}
+
+/// <summary>Wrong command-line usage: printed with the command's help, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

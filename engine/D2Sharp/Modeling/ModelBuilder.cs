@@ -1,0 +1,63 @@
+using D2Sharp.Config;
+using D2Sharp.Graph;
+using D2Sharp.Registry;
+
+namespace D2Sharp.Modeling;
+
+/// <summary>
+/// Builds the graph a config describes: the backbone named by MODEL.BACKBONE.NAME, then the anchor
+/// generator over the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models
+/// with an RPN, RETINANET.IN_FEATURES for RetinaNet; none otherwise). Heads come in later issues.
+/// </summary>
+public static class ModelBuilder
+{
+    private static readonly string[] RpnArchitectures = ["GeneralizedRCNN", "ProposalNetwork", "PanopticFPN"];
+
+    public static ModelSpec Build(CfgNode cfg)
+    {
+        var mean = cfg.GetDoubleList("MODEL.PIXEL_MEAN");
+        var std = cfg.GetDoubleList("MODEL.PIXEL_STD");
+        if (mean.Count != std.Count)
+            throw new ModelBuildException($"MODEL.PIXEL_MEAN has {mean.Count} values but MODEL.PIXEL_STD has {std.Count}; they must match");
+        if (mean.Count != 3)
+            throw new ModelBuildException($"MODEL.PIXEL_MEAN has {mean.Count} channels; D2Sharp reads 3-channel images");
+        if (std.Any(s => s == 0))
+            throw new ModelBuildException("MODEL.PIXEL_STD contains 0");
+
+        var graph = new ModelGraph("image", mean.Count);
+        var builder = Registries.Backbones.Get(cfg.GetString("MODEL.BACKBONE.NAME"));
+        var backbone = builder(cfg, new BackboneInput(graph, graph.Input, "backbone"));
+        foreach (var (name, value) in backbone.Outputs) graph.MarkOutput(name, value);
+
+        var anchorNames = new List<string>();
+        if (AnchorFeaturesKey(cfg) is { } key)
+        {
+            var features = new List<KeyValuePair<string, Value>>();
+            foreach (var f in cfg.GetStringList(key))
+            {
+                if (!backbone.TryGet(f, out var v))
+                    throw new ModelBuildException(
+                        $"{key} names '{f}', which the backbone does not output (outputs: {string.Join(", ", backbone.Outputs.Select(o => o.Key))})");
+                features.Add(new(f, v));
+            }
+            var generator = Registries.AnchorGenerators.Get(cfg.GetString("MODEL.ANCHOR_GENERATOR.NAME"));
+            var anchors = generator(cfg, graph, features);
+            for (int i = 0; i < anchors.Count; i++)
+            {
+                string name = $"anchors_{features[i].Key}";
+                graph.MarkOutput(name, anchors[i]);
+                anchorNames.Add(name);
+            }
+        }
+        return new ModelSpec(cfg, graph, backbone.SizeDivisibility, backbone.Outputs.Select(o => o.Key).ToArray(), anchorNames);
+    }
+
+    /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>
+    public static string? AnchorFeaturesKey(CfgNode cfg)
+    {
+        var arch = cfg.GetString("MODEL.META_ARCHITECTURE");
+        if (arch == "RetinaNet") return "MODEL.RETINANET.IN_FEATURES";
+        if (RpnArchitectures.Contains(arch) && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") == "RPN") return "MODEL.RPN.IN_FEATURES";
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+using D2Sharp.Modeling;
+
+namespace D2Sharp.Registry;
+
+/// <summary>The process-wide registries, pre-filled with Detectron2's builders under Detectron2's names.</summary>
+public static class Registries
+{
+    /// <summary><c>MODEL.BACKBONE.NAME</c> → backbone builder.</summary>
+    public static Registry<BackboneBuilder> Backbones { get; } = CreateBackbones();
+
+    /// <summary><c>MODEL.ANCHOR_GENERATOR.NAME</c> → anchor generator builder.</summary>
+    public static Registry<AnchorGeneratorBuilder> AnchorGenerators { get; } = CreateAnchorGenerators();
+
+    private static Registry<BackboneBuilder> CreateBackbones()
+    {
+        var r = new Registry<BackboneBuilder>("BACKBONE");
+        r.Register("build_resnet_backbone", ResNetBuilder.BuildResNetBackbone);
+        r.Register("build_resnet_fpn_backbone", FpnBuilder.BuildResNetFpnBackbone);
+        r.Register("build_retinanet_resnet_fpn_backbone", FpnBuilder.BuildRetinaNetResNetFpnBackbone);
+        return r;
+    }
+
+    private static Registry<AnchorGeneratorBuilder> CreateAnchorGenerators()
+    {
+        var r = new Registry<AnchorGeneratorBuilder>("ANCHOR_GENERATOR");
+        r.Register("DefaultAnchorGenerator", DefaultAnchorGenerator.Build);
+        return r;
+    }
+}

@@ -1,0 +1,125 @@
+using D2Sharp.IO;
+
+namespace D2Sharp.Tests.Cli;
+
+/// <summary>The <c>d2sharp</c> command line, run in-process with its output captured.</summary>
+[TestFixture]
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = D2Sharp.Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string TinyConfig => Path.Combine(TestPaths.RepoRoot, "configs", "tiny_r50_fpn.yaml");
+
+    private static IEnumerable<TestCaseData> RunCases()
+    {
+        foreach (var c in FixtureCase.WithModel)
+        {
+            yield return new TestCaseData(c, "image.npy");
+            yield return new TestCaseData(c, "input.npy");
+        }
+        yield return new TestCaseData("tiny_r50_fpn", "image.png");
+    }
+
+    [TestCaseSource(nameof(RunCases))]
+    public void RunWritesDetectron2OutputsToNpz(string caseName, string input)
+    {
+        var c = FixtureCase.Load(caseName);
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"cli_{caseName}_{input}.npz");
+        var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--opts", .. c.RunOpts,
+            "--weights", c.Path("model.pkl"), "--input", c.Path(input), "--device", "cpu", "--output", output]);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("ms in the backend"));
+        var actual = Npz.Read(output);
+        var expected = c.Expected;
+        Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
+        foreach (var (name, array) in expected)
+            Tolerance.AssertClose($"{caseName}/{name}", actual[name].ToTensor(), array.ToTensor(), name.StartsWith("anchors_"));
+        File.Delete(output);
+    }
+
+    [Test]
+    public void RunWithoutWeightsSaysItInitialisedThem()
+    {
+        var (code, stdout, stderr) = Run("run", "--config", TinyConfig, "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"));
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("none given; deterministic initialisation"));
+        Assert.That(stdout, Does.Contain("p6").And.Contain("anchors_p2"));
+    }
+
+    [Test]
+    public void ConfigShowPrintsTheMergedConfig()
+    {
+        var (code, stdout, _) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.RESNETS.DEPTH", "101");
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(stdout, Does.Contain("DEPTH: 101"));
+        Assert.That(stdout, Does.Contain("STEM_OUT_CHANNELS: 16"));
+    }
+
+    [Test]
+    public void GraphPrintsOpsShapesParametersAndMacs()
+    {
+        var (code, stdout, stderr) = Run("graph", "--config", TinyConfig, "--size", "96x128");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("Conv2d       backbone.bottom_up.stem.conv1"));
+        Assert.That(stdout, Does.Contain("param backbone.fpn_lateral2.bias [32]"));
+        Assert.That(stdout, Does.Contain("[1, 32, 24, 32]"));
+        Assert.That(stdout, Does.Contain("total MACs:"));
+    }
+
+    [Test]
+    public void WeightsInspectReportsUnusedKeysAgainstAConfig()
+    {
+        var c2 = TestPaths.Fixture("tiny_r50_fpn_c2", "c2_toplevel.pkl");
+        var (code, stdout, stderr) = Run("weights", "inspect", c2, "--config", TinyConfig);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("Caffe2"));
+        Assert.That(stdout, Does.Contain("pred_w"));
+    }
+
+    [Test]
+    public void WeightsInspectFailsWhenTheCheckpointDoesNotFit()
+    {
+        var (code, stdout, _) = Run("weights", "inspect", TestPaths.Fixture("tiny_r50_fpn", "model.pkl"),
+            "--config", TinyConfig, "--opts", "MODEL.FPN.OUT_CHANNELS", "64");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stdout, Does.Contain("backbone.fpn_output2.weight"));
+    }
+
+    [TestCase(new string[0], 2, "usage:")]
+    [TestCase(new[] { "frobnicate" }, 2, "unknown command")]
+    [TestCase(new[] { "run", "--config" }, 2, "option --config needs a value")]
+    [TestCase(new[] { "run", "--input", "x.png" }, 2, "missing required option --config")]
+    [TestCase(new[] { "graph", "--config", "x.yaml", "--bogus" }, 2, "unknown option --bogus")]
+    public void UsageErrorsExitWith2AndExplain(string[] args, int expectedCode, string message)
+    {
+        var (code, stdout, stderr) = Run(args);
+        Assert.That(code, Is.EqualTo(expectedCode));
+        Assert.That(stdout + stderr, Does.Contain(message));
+    }
+
+    [Test]
+    public void MissingFilesAreErrorsNamingThem()
+    {
+        var (code, _, stderr) = Run("run", "--config", "/nonexistent/config.yaml", "--input", "x.png");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("/nonexistent/config.yaml"));
+
+        (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", "/nonexistent/image.png");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("/nonexistent/image.png"));
+    }
+
+    [Test]
+    public void CudaDeviceIsAClearErrorUntilTheBackendLands()
+    {
+        var (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"), "--device", "cuda");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("CUDA backend"));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using D2Sharp.Config;
+using D2Sharp.IO;
+
+namespace D2Sharp.Tests;
+
+/// <summary>One Detectron2 fixture case in tests/fixtures: its case.json, config and arrays.</summary>
+public sealed class FixtureCase
+{
+    private FixtureCase(string name)
+    {
+        Name = name;
+        Json = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture(name, "case.json"))).RootElement;
+    }
+
+    public string Name { get; }
+    public JsonElement Json { get; }
+
+    public static FixtureCase Load(string name) => new(name);
+
+    /// <summary>Every case with a model.pkl (the Caffe2 case reuses tiny_r50_fpn's model).</summary>
+    public static IEnumerable<string> WithModel =>
+        TestPaths.FixtureCases.Where(c => File.Exists(TestPaths.Fixture(c, "model.pkl")));
+
+    public string Path(string file) => TestPaths.Fixture(Name, file);
+
+    /// <summary>The opts a test runs with: the case's own, plus no resizing (the fixtures are not resized).</summary>
+    public IReadOnlyList<string> RunOpts => ["INPUT.MIN_SIZE_TEST", "0"];
+
+    /// <summary>Detectron2's dump of the merged config, loaded as a config file (no shared data needed).</summary>
+    public CfgNode LoadResolvedConfig() => ConfigLoader.Load(Path("config_resolved.yaml"), RunOpts);
+
+    public IReadOnlyDictionary<string, NpyArray> Expected => Npz.Read(Path("expected.npz"));
+    public IReadOnlyDictionary<string, NpyArray> Intermediates => Npz.Read(Path("intermediates.npz"));
+
+    public IReadOnlyList<string> OutputNames =>
+        Json.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToArray();
+
+    public override string ToString() => Name;
+}
