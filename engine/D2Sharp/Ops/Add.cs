@@ -17,8 +17,15 @@ public sealed class Add : Op
 
     public override string Describe() => Activation == Activation.Relu ? "+relu" : "";
 
+    /// <summary>y = act(a + b) in float32; <paramref name="y"/> may be either input.</summary>
     public void Reference(FeatureMap a, FeatureMap b, FeatureMap y)
     {
-        throw new NotImplementedException();
+        ExpectExtents(b, a.N, a.C, a.H, a.W, "Add second input");
+        ExpectExtents(y, a.N, a.C, a.H, a.W, "Add output");
+        var left = a.Span;
+        var right = b.Span;
+        var target = y.Span;
+        for (int i = 0; i < target.Length; i++)
+            target[i] = Activate(left[i] + right[i], Activation);
     }
 }

@@ -31,12 +31,53 @@ public sealed class AnchorGrid : Op
     /// </summary>
     public static float[] MakeCellAnchors(IReadOnlyList<double> sizes, IReadOnlyList<double> aspectRatios)
     {
-        throw new NotImplementedException();
+        var anchors = new float[sizes.Count * aspectRatios.Count * 4];
+        int at = 0;
+        foreach (double size in sizes)
+        {
+            foreach (double ratio in aspectRatios)
+            {
+                double w = Math.Sqrt(size * size / ratio);
+                double h = ratio * w;
+                anchors[at++] = (float)(-w / 2);
+                anchors[at++] = (float)(-h / 2);
+                anchors[at++] = (float)(w / 2);
+                anchors[at++] = (float)(h / 2);
+            }
+        }
+        return anchors;
     }
 
     /// <summary>Writes the [H·W·A, 4] grid into <paramref name="y"/> (a flat span of H·W·A·4 floats).</summary>
+    /// <remarks>
+    /// Float32 throughout as Detectron2: shifts are <c>torch.arange(offset·stride, W·stride, stride,
+    /// dtype=float32)</c> (each value computed in double and rounded, as PyTorch's CPU arange does),
+    /// and each anchor coordinate is the float32 sum shift + cell anchor.
+    /// </remarks>
     public void Reference(int height, int width, Span<float> y)
     {
-        throw new NotImplementedException();
+        if (height < 0 || width < 0)
+            throw new ShapeException($"AnchorGrid: negative grid {height}x{width}");
+        int count = NumCellAnchors;
+        if ((long)y.Length != (long)height * width * count * 4)
+            throw new ShapeException($"AnchorGrid output holds {y.Length} floats, expected {height}x{width}x{count}x4");
+        int at = 0;
+        for (int gy = 0; gy < height; gy++)
+        {
+            float shiftY = Shift(gy);
+            for (int gx = 0; gx < width; gx++)
+            {
+                float shiftX = Shift(gx);
+                for (int a = 0; a < count; a++)
+                {
+                    y[at++] = shiftX + CellAnchors[4 * a];
+                    y[at++] = shiftY + CellAnchors[4 * a + 1];
+                    y[at++] = shiftX + CellAnchors[4 * a + 2];
+                    y[at++] = shiftY + CellAnchors[4 * a + 3];
+                }
+            }
+        }
     }
+
+    private float Shift(int index) => (float)((double)Offset * Stride + (double)index * Stride);
 }

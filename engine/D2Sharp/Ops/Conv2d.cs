@@ -81,9 +81,105 @@ public sealed class Conv2d : Op
 
     /// <summary>
     /// y = act(conv(x, weight) + bias + residual). <paramref name="bias"/> may be null (zero).
+    /// Zero padding, PyTorch's stride/dilation/groups. Each output pixel gathers its receptive field
+    /// into a column (im2col, zeros where the window hangs over the border) and multiplies it by the
+    /// weights. Products and sums are taken in double and rounded to float once, after bias and
+    /// residual: the result is the correctly rounded true value for all practical purposes, so a
+    /// fast float32 backend compared against it is measured by its own rounding error alone,
+    /// whatever order it sums in.
     /// </summary>
     public void Reference(FeatureMap x, float[] weight, float[]? bias, FeatureMap? residual, FeatureMap y)
     {
-        throw new NotImplementedException();
+        int ho = OutputSize(x.H, KernelH, Stride, Padding, Dilation);
+        int wo = OutputSize(x.W, KernelW, Stride, Padding, Dilation);
+        ExpectGroups(InChannels, OutChannels, Groups, "Conv2d");
+        ExpectExtents(x, x.N, InChannels, x.H, x.W, "Conv2d input");
+        ExpectExtents(y, x.N, OutChannels, ho, wo, "Conv2d output");
+        if (residual is { } r) ExpectExtents(r, x.N, OutChannels, ho, wo, "Conv2d residual");
+        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * KernelH * KernelW, "Conv2d weight");
+        if (bias != null) ExpectLength(bias, OutChannels, "Conv2d bias");
+
+        var tapWeights = TapMajorWeights(weight, OutChannels, InChannels / Groups, KernelH * KernelW);
+        Parallel.For(0, x.N * ho, row =>
+        {
+            int n = row / ho, oy = row % ho;
+            var column = new float[KernelH * KernelW * InChannels];
+            var sum = new double[OutChannels];
+            for (int ox = 0; ox < wo; ox++)
+            {
+                for (int i = 0; i < KernelH; i++)
+                {
+                    for (int j = 0; j < KernelW; j++)
+                    {
+                        int iy = oy * Stride - Padding + i * Dilation;
+                        int ix = ox * Stride - Padding + j * Dilation;
+                        var tap = column.AsSpan((i * KernelW + j) * InChannels, InChannels);
+                        if (iy >= 0 && iy < x.H && ix >= 0 && ix < x.W)
+                            x.Data.AsSpan(x.Index(n, iy, ix, 0), InChannels).CopyTo(tap);
+                        else
+                            tap.Clear();
+                    }
+                }
+                MultiplyColumn(column, tapWeights, InChannels, OutChannels, Groups, sum);
+                StoreOutput(sum, bias, residual, Activation, y, n, oy, ox);
+            }
+        });
+    }
+
+    internal static void ExpectGroups(int inChannels, int outChannels, int groups, string what)
+    {
+        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ShapeException($"{what}: {inChannels} input and {outChannels} output channels do not split into {groups} groups");
+    }
+
+    /// <summary>
+    /// Reorders PyTorch's [Cout, Cin/groups, KH, KW] weight to [tap][Cin/groups][Cout], so that one
+    /// column entry (tap, input channel) meets the weights of all its group's output channels in a row.
+    /// </summary>
+    internal static float[] TapMajorWeights(float[] weight, int outChannels, int inPerGroup, int taps)
+    {
+        var reordered = new float[weight.Length];
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < inPerGroup; c++)
+                for (int k = 0; k < taps; k++)
+                    reordered[(k * inPerGroup + c) * outChannels + o] = weight[(o * inPerGroup + c) * taps + k];
+        return reordered;
+    }
+
+    /// <summary>
+    /// sum[o] = Σ over taps k and the input channels c of o's group: column[k, c] · weight[o, c, k],
+    /// in double. <paramref name="column"/> is [tap][Cin]; <paramref name="tapWeights"/> comes from
+    /// <see cref="TapMajorWeights"/>.
+    /// </summary>
+    internal static void MultiplyColumn(ReadOnlySpan<float> column, float[] tapWeights, int inChannels, int outChannels, int groups, Span<double> sum)
+    {
+        sum.Clear();
+        int inPerGroup = inChannels / groups, outPerGroup = outChannels / groups;
+        int taps = column.Length / inChannels;
+        for (int k = 0; k < taps; k++)
+        {
+            for (int c = 0; c < inChannels; c++)
+            {
+                double value = column[k * inChannels + c];
+                int g = c / inPerGroup;
+                var weights = tapWeights.AsSpan((k * inPerGroup + c % inPerGroup) * outChannels + g * outPerGroup, outPerGroup);
+                var groupSum = sum.Slice(g * outPerGroup, outPerGroup);
+                for (int o = 0; o < weights.Length; o++)
+                    groupSum[o] += value * weights[o];
+            }
+        }
+    }
+
+    /// <summary>The fused epilogue: y[n, oy, ox, :] = act(float(sum + bias + residual)).</summary>
+    internal static void StoreOutput(ReadOnlySpan<double> sum, float[]? bias, FeatureMap? residual, Activation activation, FeatureMap y, int n, int oy, int ox)
+    {
+        int at = y.Index(n, oy, ox, 0);
+        for (int o = 0; o < sum.Length; o++)
+        {
+            double value = sum[o];
+            if (bias != null) value += bias[o];
+            if (residual is { } r) value += r.Data[r.Index(n, oy, ox, o)];
+            y.Data[at + o] = Activate((float)value, activation);
+        }
     }
 }

@@ -70,9 +70,90 @@ public sealed class DeformConv2d : Op
         return s;
     }
 
-    /// <summary>y = act(deform_conv(x, offsets, mask) + bias); <paramref name="bias"/> may be null.</summary>
+    /// <summary>
+    /// y = act(deform_conv(x, offsets, mask) + bias); <paramref name="bias"/> may be null.
+    /// Each output pixel gathers its deformed receptive field into a column (input channel c uses
+    /// the offsets of deformable group c / (Cin/DG)); each entry is mask · bilinear sample, computed
+    /// in float32 in torchvision's operation order. The column is then multiplied by the weights as
+    /// <see cref="Conv2d.Reference"/> does (double sums, one rounding).
+    /// </summary>
     public void Reference(FeatureMap x, FeatureMap offsetMask, float[] weight, float[]? bias, FeatureMap y)
     {
-        throw new NotImplementedException();
+        int ho = Conv2d.OutputSize(x.H, Kernel, Stride, Padding, Dilation);
+        int wo = Conv2d.OutputSize(x.W, Kernel, Stride, Padding, Dilation);
+        Conv2d.ExpectGroups(InChannels, OutChannels, Groups, "DeformConv2d");
+        if (DeformableGroups <= 0 || InChannels % DeformableGroups != 0)
+            throw new ShapeException($"DeformConv2d: {InChannels} input channels do not split into {DeformableGroups} deformable groups");
+        ExpectExtents(x, x.N, InChannels, x.H, x.W, "DeformConv2d input");
+        ExpectExtents(offsetMask, x.N, OffsetChannels, ho, wo, "DeformConv2d offset");
+        ExpectExtents(y, x.N, OutChannels, ho, wo, "DeformConv2d output");
+        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * Kernel * Kernel, "DeformConv2d weight");
+        if (bias != null) ExpectLength(bias, OutChannels, "DeformConv2d bias");
+
+        int taps = Kernel * Kernel;
+        int channelsPerDeformableGroup = InChannels / DeformableGroups;
+        int firstMaskChannel = 2 * taps * DeformableGroups;
+        var tapWeights = Conv2d.TapMajorWeights(weight, OutChannels, InChannels / Groups, taps);
+        Parallel.For(0, x.N * ho, row =>
+        {
+            int n = row / ho, oy = row % ho;
+            var column = new float[taps * InChannels];
+            var sum = new double[OutChannels];
+            for (int ox = 0; ox < wo; ox++)
+            {
+                int at = offsetMask.Index(n, oy, ox, 0);
+                for (int g = 0; g < DeformableGroups; g++)
+                {
+                    for (int i = 0; i < Kernel; i++)
+                    {
+                        for (int j = 0; j < Kernel; j++)
+                        {
+                            int k = i * Kernel + j;
+                            float dy = offsetMask.Data[at + 2 * (g * taps + k)];
+                            float dx = offsetMask.Data[at + 2 * (g * taps + k) + 1];
+                            float mask = Modulated ? Sigmoid(offsetMask.Data[at + firstMaskChannel + g * taps + k]) : 1f;
+                            float sampleY = (oy * Stride - Padding + i * Dilation) + dy;
+                            float sampleX = (ox * Stride - Padding + j * Dilation) + dx;
+                            int firstChannel = g * channelsPerDeformableGroup;
+                            var tap = column.AsSpan(k * InChannels + firstChannel, channelsPerDeformableGroup);
+                            SampleBilinear(x, n, firstChannel, sampleY, sampleX, mask, tap);
+                        }
+                    }
+                }
+                Conv2d.MultiplyColumn(column, tapWeights, InChannels, OutChannels, Groups, sum);
+                Conv2d.StoreOutput(sum, bias, null, Activation, y, n, oy, ox);
+            }
+        });
+    }
+
+    /// <summary>The mask as Detectron2 makes it: <c>mask.sigmoid()</c> of the last third of the offset conv's output.</summary>
+    private static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
+
+    /// <summary>
+    /// dst[c] = mask · bilinear(x[n, :, :, firstChannel + c]) at (y, x), with torchvision's rules: a
+    /// point outside (−1, H) × (−1, W) reads 0; inside it, corners that fall off the map read 0.
+    /// </summary>
+    private static void SampleBilinear(FeatureMap input, int n, int firstChannel, float y, float x, float mask, Span<float> dst)
+    {
+        if (y <= -1 || y >= input.H || x <= -1 || x >= input.W)
+        {
+            dst.Clear();
+            return;
+        }
+        int y0 = (int)MathF.Floor(y), x0 = (int)MathF.Floor(x);
+        int y1 = y0 + 1, x1 = x0 + 1;
+        float ly = y - y0, lx = x - x0;
+        float hy = 1 - ly, hx = 1 - lx;
+        float w00 = hy * hx, w01 = hy * lx, w10 = ly * hx, w11 = ly * lx;
+        bool top = y0 >= 0, bottom = y1 <= input.H - 1, left = x0 >= 0, right = x1 <= input.W - 1;
+        for (int c = 0; c < dst.Length; c++)
+        {
+            int channel = firstChannel + c;
+            float v00 = top && left ? input[n, y0, x0, channel] : 0f;
+            float v01 = top && right ? input[n, y0, x1, channel] : 0f;
+            float v10 = bottom && left ? input[n, y1, x0, channel] : 0f;
+            float v11 = bottom && right ? input[n, y1, x1, channel] : 0f;
+            dst[c] = mask * (w00 * v00 + w01 * v01 + w10 * v10 + w11 * v11);
+        }
     }
 }

@@ -24,8 +24,34 @@ public sealed class MaxPool2d : Op
 
     public override string Describe() => $"k={Kernel} s={Stride} p={Padding}";
 
+    /// <summary>
+    /// y = the maximum over each window; taps in the padding are skipped, which is what reading −∞
+    /// there amounts to (PyTorch keeps padding below kernel/2, so every window holds a real pixel).
+    /// A NaN in the window wins, as in PyTorch.
+    /// </summary>
     public void Reference(FeatureMap x, FeatureMap y)
     {
-        throw new NotImplementedException();
+        int ho = Conv2d.OutputSize(x.H, Kernel, Stride, Padding, 1);
+        int wo = Conv2d.OutputSize(x.W, Kernel, Stride, Padding, 1);
+        ExpectExtents(y, x.N, x.C, ho, wo, "MaxPool2d output");
+        for (int n = 0; n < x.N; n++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++)
+                    for (int c = 0; c < x.C; c++)
+                        y[n, oy, ox, c] = WindowMax(x, n, oy * Stride - Padding, ox * Stride - Padding, c);
+    }
+
+    private float WindowMax(FeatureMap x, int n, int top, int left, int c)
+    {
+        float max = float.NegativeInfinity;
+        for (int iy = Math.Max(top, 0); iy < Math.Min(top + Kernel, x.H); iy++)
+        {
+            for (int ix = Math.Max(left, 0); ix < Math.Min(left + Kernel, x.W); ix++)
+            {
+                float value = x[n, iy, ix, c];
+                if (value > max || float.IsNaN(value)) max = value;
+            }
+        }
+        return max;
     }
 }

@@ -30,6 +30,30 @@ public abstract class Op
         if (dims.Length != rank)
             throw new ShapeException($"{what} must have rank {rank}, got {Tensor.ShapeString(dims)}");
     }
+
+    /// <summary>
+    /// Checks that a reference implementation was handed a view of the extents its spec implies, so
+    /// a planner or caller mistake fails loudly instead of reading a neighbour's slot.
+    /// </summary>
+    protected static void ExpectExtents(FeatureMap map, int n, int c, int h, int w, string what)
+    {
+        if (map.N != n || map.C != c || map.H != h || map.W != w)
+            throw new ShapeException($"{what} is {Tensor.ShapeString(map.NchwShape)}, expected {Tensor.ShapeString([n, c, h, w])}");
+    }
+
+    /// <summary>
+    /// The fused activation. ReLU as <c>torch.relu</c>: NaN stays NaN (<see cref="MathF.Max(float, float)"/>
+    /// propagates it), so a broken input is not silently turned into zeros.
+    /// </summary>
+    protected static float Activate(float value, Activation activation) =>
+        activation == Activation.Relu ? MathF.Max(value, 0f) : value;
+
+    /// <summary>Checks a parameter array's length (a weight of the wrong layer or a truncated checkpoint entry).</summary>
+    protected static void ExpectLength(float[] array, long length, string what)
+    {
+        if (array.LongLength != length)
+            throw new ShapeException($"{what} has {array.LongLength} elements, expected {length}");
+    }
 }
 
 public enum Activation { None, Relu }

@@ -13,8 +13,13 @@ public sealed class Relu : Op
 
     public override string Describe() => "";
 
+    /// <summary>y = max(x, 0), NaN kept. <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
     public void Reference(FeatureMap x, FeatureMap y)
     {
-        throw new NotImplementedException();
+        ExpectExtents(y, x.N, x.C, x.H, x.W, "Relu output");
+        var source = x.Span;
+        var target = y.Span;
+        for (int i = 0; i < source.Length; i++)
+            target[i] = Activate(source[i], Activation.Relu);
     }
 }
