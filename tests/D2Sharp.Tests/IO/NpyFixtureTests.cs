@@ -7,18 +7,18 @@ namespace D2Sharp.Tests.IO;
 [TestFixture]
 public class NpyFixtureTests
 {
-    private static IEnumerable<string> Cases() => FixtureFiles.Cases();
+    private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
 
     private static IEnumerable<string> CasesWithIntermediates() =>
-        Cases().Where(c => FixtureFiles.CaseJson(c).GetProperty("intermediates").ValueKind != JsonValueKind.Null);
+        Cases().Where(c => FixtureCase.Json(c).GetProperty("intermediates").ValueKind != JsonValueKind.Null);
 
     private static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [TestCaseSource(nameof(Cases))]
     public void ImageIsUInt8HeightWidth3(string caseName)
     {
-        var input = FixtureFiles.CaseJson(caseName).GetProperty("input");
-        var array = Npy.Read(FixtureFiles.Fixture(caseName, "image.npy"));
+        var input = FixtureCase.Json(caseName).GetProperty("input");
+        var array = Npy.Read(TestPaths.Fixture(caseName, "image.npy"));
 
         Assert.That(array.DType, Is.EqualTo("|u1"));
         Assert.That(array.Shape, Is.EqualTo(new[] { input.GetProperty("height").GetInt32(), input.GetProperty("width").GetInt32(), 3 }));
@@ -29,8 +29,8 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void InputIsFloat32Batch1Chw(string caseName)
     {
-        var input = FixtureFiles.CaseJson(caseName).GetProperty("input");
-        var tensor = Npy.Read(FixtureFiles.Fixture(caseName, "input.npy")).ToTensor();
+        var input = FixtureCase.Json(caseName).GetProperty("input");
+        var tensor = Npy.Read(TestPaths.Fixture(caseName, "input.npy")).ToTensor();
 
         Assert.That(tensor.Shape, Is.EqualTo(new[] { 1, 3, input.GetProperty("padded_height").GetInt32(), input.GetProperty("padded_width").GetInt32() }));
         Assert.That(tensor.Data.All(float.IsFinite), Is.True);
@@ -39,8 +39,8 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void ExpectedHoldsEveryOutputAndAnchorSet(string caseName)
     {
-        var json = FixtureFiles.CaseJson(caseName);
-        var expected = Npz.Read(FixtureFiles.Fixture(caseName, json.GetProperty("expected_file").GetString()!));
+        var json = FixtureCase.Json(caseName);
+        var expected = Npz.Read(TestPaths.Fixture(caseName, json.GetProperty("expected_file").GetString()!));
 
         var names = json.GetProperty("outputs").EnumerateArray().Concat(json.GetProperty("anchors").EnumerateArray())
             .Select(o => (Name: o.GetProperty("name").GetString()!, Shape: Ints(o.GetProperty("shape"))))
@@ -56,8 +56,8 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(CasesWithIntermediates))]
     public void IntermediatesHoldEveryListedTensor(string caseName)
     {
-        var json = FixtureFiles.CaseJson(caseName);
-        var intermediates = Npz.Read(FixtureFiles.Fixture(caseName, json.GetProperty("intermediates_file").GetString()!));
+        var json = FixtureCase.Json(caseName);
+        var intermediates = Npz.Read(TestPaths.Fixture(caseName, json.GetProperty("intermediates_file").GetString()!));
 
         var listed = json.GetProperty("intermediates").EnumerateObject().ToList();
         Assert.That(intermediates.Keys, Is.EqualTo(listed.Select(p => p.Name)), "same names, in archive order");

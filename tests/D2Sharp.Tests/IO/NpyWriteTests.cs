@@ -63,7 +63,7 @@ public class NpyWriteTests
     public void RewritingAFixtureReproducesNumpysBytes(string caseName)
     {
         // input.npy was written by np.save (numpy 1.24); our writer must produce the identical file.
-        string path = FixtureFiles.Fixture(caseName, "input.npy");
+        string path = TestPaths.Fixture(caseName, "input.npy");
         byte[] original = File.ReadAllBytes(path);
         var stream = new MemoryStream();
         Npy.Write(stream, Npy.Read(path).ToTensor());

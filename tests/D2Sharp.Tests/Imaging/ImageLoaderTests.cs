@@ -17,14 +17,14 @@ public class ImageLoaderTests
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private static IEnumerable<string> Cases() => FixtureFiles.Cases();
+    private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
 
     [TestCaseSource(nameof(Cases))]
     public void PngLoadedAsBgrEqualsDetectronsImageArray(string caseName)
     {
         // image.png is RGB; image.npy is what read_image(..., "BGR") returned in Detectron2.
-        var fromPng = ImageLoader.Load(FixtureFiles.Fixture(caseName, "image.png"), "BGR");
-        byte[] expected = Npy.Read(FixtureFiles.Fixture(caseName, "image.npy")).ToUInt8();
+        var fromPng = ImageLoader.Load(TestPaths.Fixture(caseName, "image.png"), "BGR");
+        byte[] expected = Npy.Read(TestPaths.Fixture(caseName, "image.npy")).ToUInt8();
 
         Assert.That(fromPng.Format, Is.EqualTo("BGR"));
         Assert.That(fromPng.Pixels, Is.EqualTo(expected));
@@ -33,7 +33,7 @@ public class ImageLoaderTests
     [TestCaseSource(nameof(Cases))]
     public void NpyImageIsTakenAsIs(string caseName)
     {
-        string path = FixtureFiles.Fixture(caseName, "image.npy");
+        string path = TestPaths.Fixture(caseName, "image.npy");
         var array = Npy.Read(path);
         var image = ImageLoader.Load(path, "BGR");
 
@@ -99,7 +99,7 @@ public class ImageLoaderTests
     [TestCase("bgr")]
     public void UnsupportedFormatListsTheSupportedOnes(string format)
     {
-        var e = Assert.Throws<ImageFormatException>(() => ImageLoader.Load(FixtureFiles.Fixture("tiny_r50_c4", "image.png"), format));
+        var e = Assert.Throws<ImageFormatException>(() => ImageLoader.Load(TestPaths.Fixture("tiny_r50_c4", "image.png"), format));
         Assert.That(e!.Message, Does.Contain($"'{format}'").And.Contain("BGR, RGB"));
         Assert.Throws<ImageFormatException>(() => ImageLoader.FromPixels(new byte[3], 1, 1, format));
     }
@@ -120,7 +120,7 @@ public class ImageLoaderTests
     {
         string path = PathOf(name);
         byte[] content = name.StartsWith("truncated")
-            ? File.ReadAllBytes(FixtureFiles.Fixture("tiny_r50_c4", "image.png"))[..2000]
+            ? File.ReadAllBytes(TestPaths.Fixture("tiny_r50_c4", "image.png"))[..2000]
             : "definitely not an image"u8.ToArray();
         File.WriteAllBytes(path, content);
 

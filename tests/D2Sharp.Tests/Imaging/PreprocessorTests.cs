@@ -10,22 +10,22 @@ public class PreprocessorTests
     private static readonly double[] Mean = [103.53, 116.28, 123.675];
     private static readonly double[] Std = [57.375, 57.12, 58.395];
 
-    private static IEnumerable<string> Cases() => FixtureFiles.Cases();
+    private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
 
     [TestCaseSource(nameof(Cases))]
     public void FixtureImageNormalisesAndPadsToDetectronsInput(string caseName)
     {
         // e.g. tiny_r50_fpn_dcnv2_g2: 80x112 padded to 96x128; tiny_r50_c4: divisibility 0, no padding.
-        var json = FixtureFiles.CaseJson(caseName);
+        var json = FixtureCase.Json(caseName);
         var resolved = json.GetProperty("resolved");
         var input = json.GetProperty("input");
         double[] mean = resolved.GetProperty("PIXEL_MEAN").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         double[] std = resolved.GetProperty("PIXEL_STD").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         string format = resolved.GetProperty("INPUT.FORMAT").GetString()!;
 
-        var image = ImageLoader.Load(FixtureFiles.Fixture(caseName, "image.npy"), format);
+        var image = ImageLoader.Load(TestPaths.Fixture(caseName, "image.npy"), format);
         var batch = Preprocessor.Normalize([image], mean, std, input.GetProperty("size_divisibility").GetInt32());
-        var expected = Npy.Read(FixtureFiles.Fixture(caseName, "input.npy")).ToTensor();
+        var expected = Npy.Read(TestPaths.Fixture(caseName, "input.npy")).ToTensor();
 
         Assert.That(batch.Tensor.Shape, Is.EqualTo(expected.Shape));
         Assert.That(batch.ImageSizes, Is.EqualTo(new[] { (input.GetProperty("height").GetInt32(), input.GetProperty("width").GetInt32()) }));

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using D2Sharp.Imaging;
-using D2Sharp.Tests.IO;
 
 namespace D2Sharp.Tests.Imaging;
 
@@ -64,7 +63,7 @@ public class ResizeShortestEdgeTests
     [TestCase(800, 1000, 750, 1000, "06be7559655a89387068e0eae26673ec65225c33e343f8355abbd7661f7e4fef", "902323902323902323902323")]
     public void FixtureImageResizesLikePil(int shortEdge, int maxSize, int height, int width, string sha256, string firstBytes)
     {
-        var image = ImageLoader.Load(FixtureFiles.Fixture("tiny_r50_fpn", "image.npy"), "BGR");
+        var image = ImageLoader.Load(TestPaths.Fixture("tiny_r50_fpn", "image.npy"), "BGR");
         var resized = ResizeShortestEdge.Apply(image, shortEdge, maxSize);
 
         Assert.That((resized.Height, resized.Width, resized.Format), Is.EqualTo((height, width, "BGR")));
