@@ -1,0 +1,97 @@
+namespace D2Sharp.IO;
+
+/// <summary>
+/// One array as stored in a <c>.npy</c> file (or an <c>.npz</c> member): its dtype, shape, memory
+/// order and raw bytes, untouched. Conversions happen on request, so a uint8 image stays uint8 and
+/// a float64 file is only narrowed when a float32 <see cref="Tensor"/> is asked for.
+/// </summary>
+public sealed class NpyArray
+{
+    private readonly NpyDType _dtype;
+
+    internal NpyArray(NpyHeader header, NpyDType dtype, byte[] data, string source)
+    {
+        DType = header.Descr;
+        Shape = header.Shape;
+        FortranOrder = header.FortranOrder;
+        Data = data;
+        Source = source;
+        _dtype = dtype;
+    }
+
+    /// <summary>The numpy descr, e.g. <c>"&lt;f4"</c>, <c>"|u1"</c>, <c>"&gt;f8"</c>.</summary>
+    public string DType { get; }
+
+    public int[] Shape { get; }
+
+    /// <summary>True when the elements are stored column-major (numpy's <c>fortran_order</c>).</summary>
+    public bool FortranOrder { get; }
+
+    /// <summary>The element bytes exactly as stored (dtype byte order, C or Fortran order).</summary>
+    public byte[] Data { get; }
+
+    /// <summary>The file (and npz member) this array came from, for error messages.</summary>
+    internal string Source { get; }
+
+    public long ElementCount => Tensor.CountElements(Shape);
+
+    /// <summary>True for one-byte unsigned elements, however the descr spells the byte order.</summary>
+    internal bool IsUInt8 => _dtype is { Kind: 'u', ItemSize: 1 };
+
+    /// <summary>
+    /// The array as a C-order float32 tensor, converted as numpy's <c>astype(np.float32)</c> would
+    /// (round to nearest; bool becomes 0/1), from either byte order and either memory order.
+    /// </summary>
+    public Tensor ToTensor()
+    {
+        var values = new float[ElementCount];
+        _dtype.ConvertToFloat32(Data, values);
+        if (FortranOrder && Shape.Length > 1)
+            values = FortranToC(values, Shape);
+        return new Tensor((int[])Shape.Clone(), values);
+    }
+
+    /// <summary>A copy of the bytes of a <c>|u1</c> C-order array (an image, a mask).</summary>
+    /// <exception cref="NpyFormatException">The array is not uint8 or is stored in Fortran order.</exception>
+    public byte[] ToUInt8()
+    {
+        if (!IsUInt8)
+            throw new NpyFormatException($"{Source}: expected dtype |u1 (uint8) but the array is '{DType}'");
+        if (FortranOrder && Shape.Length > 1)
+            throw new NpyFormatException($"{Source}: expected a C-order uint8 array but it is stored in Fortran order");
+        return (byte[])Data.Clone();
+    }
+
+    /// <summary>
+    /// Reorders column-major values to row-major: walks the output in C order with an odometer over
+    /// the indices and reads the source at the column-major offset (strides 1, d0, d0·d1, ...).
+    /// </summary>
+    private static float[] FortranToC(float[] fortran, int[] shape)
+    {
+        var result = new float[fortran.Length];
+        if (result.Length == 0) return result;
+        int rank = shape.Length;
+        var strides = new long[rank];
+        long stride = 1;
+        for (int axis = 0; axis < rank; axis++)
+        {
+            strides[axis] = stride;
+            stride *= shape[axis];
+        }
+        var index = new int[rank];
+        long source = 0;
+        for (long i = 0; i < result.LongLength; i++)
+        {
+            result[i] = fortran[source];
+            for (int axis = rank - 1; axis >= 0; axis--)
+            {
+                index[axis]++;
+                source += strides[axis];
+                if (index[axis] < shape[axis]) break;
+                source -= strides[axis] * shape[axis];
+                index[axis] = 0;
+            }
+        }
+        return result;
+    }
+}
