@@ -71,7 +71,7 @@ internal sealed class RunCommand : ICommand
         var array = Npy.Read(path);
         if (array.DType == "|u1" && array.Shape.Length == 3 && array.Shape[2] == 3)
         {
-            var image = Image.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], session.Model.InputFormat);
+            var image = ImageLoader.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], session.Model.InputFormat);
             var result = session.Run(image);
             output.WriteLine($"input:   {path} uint8 {image.Height}x{image.Width} ({image.Format}) -> {Describe(result)}");
             return result;

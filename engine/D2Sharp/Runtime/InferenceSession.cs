@@ -4,6 +4,7 @@ using D2Sharp.Config;
 using D2Sharp.Graph;
 using D2Sharp.Imaging;
 using D2Sharp.Modeling;
+using D2Sharp.Ops;
 using D2Sharp.Weights;
 
 namespace D2Sharp.Runtime;

@@ -15,9 +15,9 @@ public static class WeightBinder
     public const double BatchNormEps = 1e-5;
 
     /// <summary>
-    /// Builds the per-node arrays. <paramref name="parameters"/> maps full parameter names to tensors;
-    /// BatchNorm running statistics that are absent take Detectron2's FrozenBatchNorm2d defaults
-    /// (mean 0, var 1) — Caffe2 checkpoints carry only scale and shift.
+    /// Builds the per-node arrays. <paramref name="parameters"/> maps full parameter names to tensors
+    /// (a <see cref="CheckpointMatch.Parameters"/>, where Caffe2's absent running statistics are
+    /// already filled with Detectron2's mean 0 / var 1); <paramref name="source"/> names them in errors.
     /// </summary>
     public static ModelWeights Bind(ModelGraph graph, IReadOnlyDictionary<string, Tensor> parameters, string source)
     {
@@ -25,23 +25,20 @@ public static class WeightBinder
         {
             var name = node.ParameterName(relative);
             if (!parameters.TryGetValue(name, out var t))
-                throw new CheckpointException($"parameter '{name}' is missing from {source}");
+                throw new CheckpointException(source, $"parameter '{name}' is missing");
             var spec = node.Op.Parameters.First(p => p.Name == relative);
             if (!t.Shape.SequenceEqual(spec.Shape))
-                throw new CheckpointException(
-                    $"parameter '{name}' has shape {Tensor.ShapeString(t.Shape)} in {source}, the model expects {Tensor.ShapeString(spec.Shape)}");
+                throw new CheckpointException(source,
+                    $"parameter '{name}' has shape {Tensor.ShapeString(t.Shape)}, the model expects {Tensor.ShapeString(spec.Shape)}");
             return t.Data;
         }
-        float[]? Optional(Node node, string relative) =>
-            parameters.ContainsKey(node.ParameterName(relative)) ? Get(node, relative) : null;
-
         var byNode = new NodeWeights?[graph.Nodes.Count];
         foreach (var node in graph.Nodes)
         {
             byNode[node.Id] = node.Op switch
             {
-                Conv2d c => Fold(node, Get(node, "weight"), c.HasBias ? Get(node, "bias") : null, c.Norm, c.OutChannels, Get, Optional),
-                DeformConv2d d => Fold(node, Get(node, "weight"), null, d.Norm, d.OutChannels, Get, Optional),
+                Conv2d c => Fold(node, Get(node, "weight"), c.HasBias ? Get(node, "bias") : null, c.Norm, c.OutChannels, Get),
+                DeformConv2d d => Fold(node, Get(node, "weight"), null, d.Norm, d.OutChannels, Get),
                 GroupNorm => new NodeWeights(Get(node, "weight"), Get(node, "bias")),
                 _ => null,
             };
@@ -50,22 +47,22 @@ public static class WeightBinder
     }
 
     private static NodeWeights Fold(Node node, float[] weight, float[]? bias, FoldedNorm norm, int outChannels,
-        Func<Node, string, float[]> get, Func<Node, string, float[]?> optional)
+        Func<Node, string, float[]> get)
     {
         if (norm == FoldedNorm.None) return new NodeWeights(weight, bias);
         var gamma = get(node, "norm.weight");
         var beta = get(node, "norm.bias");
-        var mean = optional(node, "norm.running_mean");
-        var variance = optional(node, "norm.running_var");
+        var mean = get(node, "norm.running_mean");
+        var variance = get(node, "norm.running_var");
         int perOut = weight.Length / outChannels;
         var folded = new float[weight.Length];
         var foldedBias = new float[outChannels];
         for (int o = 0; o < outChannels; o++)
         {
-            double scale = gamma[o] / Math.Sqrt((variance?[o] ?? 1.0) + BatchNormEps);
+            double scale = gamma[o] / Math.Sqrt(variance[o] + BatchNormEps);
             for (int i = 0; i < perOut; i++)
                 folded[o * perOut + i] = (float)(weight[o * perOut + i] * scale);
-            foldedBias[o] = (float)(beta[o] - (mean?[o] ?? 0.0) * scale + (bias?[o] ?? 0.0) * scale);
+            foldedBias[o] = (float)(beta[o] - mean[o] * scale + (bias?[o] ?? 0.0) * scale);
         }
         return new NodeWeights(folded, foldedBias);
     }

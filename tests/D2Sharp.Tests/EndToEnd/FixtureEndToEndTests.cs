@@ -69,7 +69,7 @@ public class FixtureEndToEndTests
         var c = FixtureCase.Load("tiny_r50_fpn_dcnv2_g2");
         using var session = OpenSession(c);
         var image = ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat);
-        var flipped = Image.FromPixels(FlipVertically(image), image.Height, image.Width, image.Format);
+        var flipped = ImageLoader.FromPixels(FlipVertically(image), image.Height, image.Width, image.Format);
         var batch = session.Run(image, flipped);
         var single = session.Run(image);
         var singleFlipped = session.Run(flipped);

@@ -10,14 +10,14 @@ public class NpyFixtureTests
     private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
 
     private static IEnumerable<string> CasesWithIntermediates() =>
-        Cases().Where(c => FixtureCase.Json(c).GetProperty("intermediates").ValueKind != JsonValueKind.Null);
+        Cases().Where(c => FixtureCase.Load(c).Json.GetProperty("intermediates").ValueKind != JsonValueKind.Null);
 
     private static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [TestCaseSource(nameof(Cases))]
     public void ImageIsUInt8HeightWidth3(string caseName)
     {
-        var input = FixtureCase.Json(caseName).GetProperty("input");
+        var input = FixtureCase.Load(caseName).Json.GetProperty("input");
         var array = Npy.Read(TestPaths.Fixture(caseName, "image.npy"));
 
         Assert.That(array.DType, Is.EqualTo("|u1"));
@@ -29,7 +29,7 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void InputIsFloat32Batch1Chw(string caseName)
     {
-        var input = FixtureCase.Json(caseName).GetProperty("input");
+        var input = FixtureCase.Load(caseName).Json.GetProperty("input");
         var tensor = Npy.Read(TestPaths.Fixture(caseName, "input.npy")).ToTensor();
 
         Assert.That(tensor.Shape, Is.EqualTo(new[] { 1, 3, input.GetProperty("padded_height").GetInt32(), input.GetProperty("padded_width").GetInt32() }));
@@ -39,7 +39,7 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void ExpectedHoldsEveryOutputAndAnchorSet(string caseName)
     {
-        var json = FixtureCase.Json(caseName);
+        var json = FixtureCase.Load(caseName).Json;
         var expected = Npz.Read(TestPaths.Fixture(caseName, json.GetProperty("expected_file").GetString()!));
 
         var names = json.GetProperty("outputs").EnumerateArray().Concat(json.GetProperty("anchors").EnumerateArray())
@@ -56,7 +56,7 @@ public class NpyFixtureTests
     [TestCaseSource(nameof(CasesWithIntermediates))]
     public void IntermediatesHoldEveryListedTensor(string caseName)
     {
-        var json = FixtureCase.Json(caseName);
+        var json = FixtureCase.Load(caseName).Json;
         var intermediates = Npz.Read(TestPaths.Fixture(caseName, json.GetProperty("intermediates_file").GetString()!));
 
         var listed = json.GetProperty("intermediates").EnumerateObject().ToList();

@@ -16,7 +16,7 @@ public class PreprocessorTests
     public void FixtureImageNormalisesAndPadsToDetectronsInput(string caseName)
     {
         // e.g. tiny_r50_fpn_dcnv2_g2: 80x112 padded to 96x128; tiny_r50_c4: divisibility 0, no padding.
-        var json = FixtureCase.Json(caseName);
+        var json = FixtureCase.Load(caseName).Json;
         var resolved = json.GetProperty("resolved");
         var input = json.GetProperty("input");
         double[] mean = resolved.GetProperty("PIXEL_MEAN").EnumerateArray().Select(e => e.GetDouble()).ToArray();

@@ -72,10 +72,10 @@ public class AnchorGridTests
     [TestCase("tiny_r50_c4")]
     public void MatchesDetectron2Fixture(string caseName)
     {
-        using var caseJson = JsonDocument.Parse(File.ReadAllText(NpzFixture.PathOf(caseName, "case.json")));
-        string intermediates = NpzFixture.PathOf(caseName, "intermediates.npz");
-        string expected = NpzFixture.PathOf(caseName, "expected.npz");
-        foreach (var level in caseJson.RootElement.GetProperty("anchors").EnumerateArray())
+        var fixture = FixtureCase.Load(caseName);
+        var intermediates = fixture.Intermediates;
+        var expected = fixture.Expected;
+        foreach (var level in fixture.Json.GetProperty("anchors").EnumerateArray())
         {
             string feature = level.GetProperty("feature").GetString()!;
             var sizes = level.GetProperty("sizes").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -88,11 +88,11 @@ public class AnchorGridTests
                 Offset = level.GetProperty("offset").GetSingle(),
             };
 
-            var (_, cellAnchors) = NpzFixture.ReadFloat32(intermediates, "cell_anchors_" + feature);
-            Assert.That(op.CellAnchors, Is.EqualTo(cellAnchors), $"{caseName} cell anchors {feature}");
-            var (shape, anchors) = NpzFixture.ReadFloat32(expected, "anchors_" + feature);
-            Assert.That(shape, Is.EqualTo(new[] { grid[0] * grid[1] * op.NumCellAnchors, 4 }), $"{caseName} anchors {feature} shape");
-            Assert.That(Grid(op, grid[0], grid[1]), Is.EqualTo(anchors), $"{caseName} anchors {feature}");
+            var cellAnchors = intermediates["cell_anchors_" + feature].ToTensor();
+            Assert.That(op.CellAnchors, Is.EqualTo(cellAnchors.Data), $"{caseName} cell anchors {feature}");
+            var anchors = expected["anchors_" + feature].ToTensor();
+            Assert.That(anchors.Shape, Is.EqualTo(new[] { grid[0] * grid[1] * op.NumCellAnchors, 4 }), $"{caseName} anchors {feature} shape");
+            Assert.That(Grid(op, grid[0], grid[1]), Is.EqualTo(anchors.Data), $"{caseName} anchors {feature}");
         }
     }
 }
