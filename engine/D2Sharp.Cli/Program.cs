@@ -2,7 +2,7 @@ using D2Sharp;
 using D2Sharp.Cli;
 using D2Sharp.Cli.Commands;
 
-return Cli.Main(args);
+return Cli.Run(args, Console.Out, Console.Error);
 
 namespace D2Sharp.Cli
 {
@@ -20,8 +20,6 @@ namespace D2Sharp.Cli
 
             Run `d2sharp <command> --help` for a command's options.
             """;
-
-        public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
         /// <summary>Runs one command line; returns the exit code (0 ok, 1 error, 2 usage).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -41,7 +41,7 @@ internal sealed class RunCommand : ICommand
             output.WriteLine($"weights: {weightsPath}: {match.Parameters.Count} parameters loaded, {match.Unused.Count} checkpoint keys unused");
         else
             output.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
-        output.WriteLine($"device:  {session.Device}   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
+        output.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
 
         watch.Restart();
         var result = RunInput(session, inputPath, output);

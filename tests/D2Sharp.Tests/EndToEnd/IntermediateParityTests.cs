@@ -72,9 +72,11 @@ public class IntermediateParityTests
 
     private static IEnumerable<TestCaseData> DeformCases()
     {
-        foreach (var caseName in new[] { "tiny_r50_fpn_dcnv2_g2", "tiny_r50_fpn_dcnv1_avg_offset" })
-            foreach (var stage in new[] { "res3", "res4", "res5" })
-                yield return new TestCaseData(caseName, stage);
+        // The fixtures record the first deformable block of each deformable stage.
+        foreach (var stage in new[] { "res3", "res4", "res5" })
+            yield return new TestCaseData("tiny_r50_fpn_dcnv2_g2", stage);
+        foreach (var stage in new[] { "res4", "res5" })
+            yield return new TestCaseData("tiny_r50_fpn_dcnv1_avg_offset", stage);
     }
 
     [TestCaseSource(nameof(DeformCases))]
@@ -83,7 +85,6 @@ public class IntermediateParityTests
         var c = FixtureCase.Load(caseName);
         var intermediates = c.Intermediates;
         string key = $"bottom_up.{stage}.0.conv2";
-        if (!intermediates.ContainsKey(key + ".input")) Assert.Ignore($"{caseName} has no deformable block in {stage}");
         var (model, weights) = Load(c);
         var node = model.Graph.Nodes.Single(n => n.Name == $"backbone.{key}");
         var op = (DeformConv2d)node.Op;

@@ -60,7 +60,7 @@ public class ModelZooGraphTests
             Assert.That(model.AnchorNames, Is.Empty);
     }
 
-    [TestCase("COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml", 4, 1, 64, 256)]
+    [TestCase("COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml", 6, 1, 64, 256)]
     [TestCase("COCO-Detection/faster_rcnn_X_101_32x8d_FPN_3x.yaml", 23, 32, 256, 256)]
     [TestCase("Misc/cascade_mask_rcnn_X_152_32x8d_FPN_IN5k_gn_dconv.yaml", 36, 32, 256, 256)]
     public void FullSizeConfigsHaveDetectron2Widths(string relative, int res4Blocks, int groups, int res2Bottleneck, int fpnChannels)
