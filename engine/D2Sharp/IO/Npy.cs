@@ -29,9 +29,9 @@ public static class Npy
     internal static NpyArray Read(Stream stream, string name, long? available)
     {
         var header = NpyHeader.Read(stream, name, out long preambleLength);
-        var dtype = NpyDType.Parse(header.Descr, name);
+        var dtype = NpyDType.Parse(header.Descr, problem => new NpyFormatException($"{name}: {problem}"));
 
-        long byteCount = ByteCount(header.Shape, dtype.ItemSize);
+        long byteCount = dtype.ByteCount(header.Shape);
         if (byteCount > Array.MaxLength)
             throw new NpyFormatException($"{name}: shape {Tensor.ShapeString(header.Shape)} of '{header.Descr}' is too large to load");
         if (available is long known)
@@ -45,19 +45,6 @@ public static class Npy
             ? ReadKnown(stream, (int)byteCount, name, what)
             : NpyStreams.ReadGrowing(stream, (int)byteCount, name, what);
         return new NpyArray(header, dtype, data, name);
-    }
-
-    /// <summary>Bytes the data takes, saturating at <see cref="long.MaxValue"/> instead of wrapping for absurd shapes.</summary>
-    private static long ByteCount(int[] shape, int itemSize)
-    {
-        if (shape.Contains(0)) return 0;
-        long bytes = itemSize;
-        foreach (int dim in shape)
-        {
-            if (bytes > long.MaxValue / dim) return long.MaxValue;
-            bytes *= dim;
-        }
-        return bytes;
     }
 
     private static byte[] ReadKnown(Stream stream, int byteCount, string name, string what)

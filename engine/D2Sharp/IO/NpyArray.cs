@@ -42,14 +42,7 @@ public sealed class NpyArray
     /// The array as a C-order float32 tensor, converted as numpy's <c>astype(np.float32)</c> would
     /// (round to nearest; bool becomes 0/1), from either byte order and either memory order.
     /// </summary>
-    public Tensor ToTensor()
-    {
-        var values = new float[ElementCount];
-        _dtype.ConvertToFloat32(Data, values);
-        if (FortranOrder && Shape.Length > 1)
-            values = FortranToC(values, Shape);
-        return new Tensor((int[])Shape.Clone(), values);
-    }
+    public Tensor ToTensor() => _dtype.ToTensor(Data, Shape, FortranOrder);
 
     /// <summary>A copy of the bytes of a <c>|u1</c> C-order array (an image, a mask).</summary>
     /// <exception cref="NpyFormatException">The array is not uint8 or is stored in Fortran order.</exception>
@@ -60,38 +53,5 @@ public sealed class NpyArray
         if (FortranOrder && Shape.Length > 1)
             throw new NpyFormatException($"{Source}: expected a C-order uint8 array but it is stored in Fortran order");
         return (byte[])Data.Clone();
-    }
-
-    /// <summary>
-    /// Reorders column-major values to row-major: walks the output in C order with an odometer over
-    /// the indices and reads the source at the column-major offset (strides 1, d0, d0·d1, ...).
-    /// </summary>
-    private static float[] FortranToC(float[] fortran, int[] shape)
-    {
-        var result = new float[fortran.Length];
-        if (result.Length == 0) return result;
-        int rank = shape.Length;
-        var strides = new long[rank];
-        long stride = 1;
-        for (int axis = 0; axis < rank; axis++)
-        {
-            strides[axis] = stride;
-            stride *= shape[axis];
-        }
-        var index = new int[rank];
-        long source = 0;
-        for (long i = 0; i < result.LongLength; i++)
-        {
-            result[i] = fortran[source];
-            for (int axis = rank - 1; axis >= 0; axis--)
-            {
-                index[axis]++;
-                source += strides[axis];
-                if (index[axis] < shape[axis]) break;
-                source -= strides[axis] * shape[axis];
-                index[axis] = 0;
-            }
-        }
-        return result;
     }
 }

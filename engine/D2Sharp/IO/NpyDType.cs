@@ -4,24 +4,29 @@ using System.Runtime.InteropServices;
 namespace D2Sharp.IO;
 
 /// <summary>
-/// A numpy scalar dtype as written in a header's <c>descr</c> (<c>"&lt;f4"</c>, <c>"|u1"</c>,
-/// <c>"&gt;i8"</c>, ...): kind, item size and byte order. Only plain numeric kinds are supported;
-/// everything else (object, strings, datetimes, complex, structured) is refused by <see cref="Parse"/>.
+/// A numpy scalar dtype as written in a descr (<c>"&lt;f4"</c>, <c>"|u1"</c>, <c>"&gt;i8"</c>,
+/// <c>"f4"</c>, ...): kind, item size and byte order. The one decoder of numpy element bytes, shared
+/// by the <c>.npy</c> reader and the pickled-array decoder of checkpoints. Only plain numeric kinds
+/// are supported; everything else (object, strings, datetimes, complex, structured) is refused by
+/// <see cref="Parse"/>.
 /// </summary>
 internal sealed record NpyDType(char Kind, int ItemSize, bool LittleEndian)
 {
     public const string Supported = "f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1 (either byte order)";
 
-    /// <summary>Parses a descr string; <paramref name="source"/> names the file for the error message.</summary>
-    public static NpyDType Parse(string descr, string source)
+    /// <summary>
+    /// Parses a descr string. <paramref name="error"/> turns a description of what is wrong into the
+    /// caller's exception, so each format names its own file (and key) in the message.
+    /// </summary>
+    public static NpyDType Parse(string descr, Func<string, Exception> error)
     {
         bool hasOrder = descr.Length > 0 && descr[0] is '<' or '>' or '|' or '=';
         char order = hasOrder ? descr[0] : '=';
         string body = hasOrder ? descr[1..] : descr;
         if (body.StartsWith('O'))
-            throw new NpyFormatException($"{source}: object arrays (dtype '{descr}') hold pickled Python objects, which D2Sharp never unpickles");
+            throw error($"object arrays (dtype '{descr}') hold pickled Python objects, which D2Sharp never unpickles");
         if (body.Length < 2)
-            throw new NpyFormatException($"{source}: unsupported dtype '{descr}'; supported: {Supported}");
+            throw error($"unsupported dtype '{descr}'; supported: {Supported}");
         char kind = body[0];
         if (kind == '?') kind = 'b';
         bool sizeOk = int.TryParse(body.AsSpan(1), System.Globalization.NumberStyles.None, null, out int size);
@@ -33,15 +38,54 @@ internal sealed record NpyDType(char Kind, int ItemSize, bool LittleEndian)
             _ => false,
         };
         if (!known)
-            throw new NpyFormatException($"{source}: unsupported dtype '{descr}'; supported: {Supported}");
-        // '|' (not applicable) and '=' (native) both mean the reader's own order, as in numpy.
-        bool little = order switch
+            throw error($"unsupported dtype '{descr}'; supported: {Supported}");
+        return new NpyDType(kind, size, IsLittleEndianOrder(order));
+    }
+
+    /// <summary>
+    /// Whether a numpy byte-order character means little-endian: <c>'&lt;'</c> yes, <c>'&gt;'</c> no,
+    /// and <c>'|'</c> (not applicable) or <c>'='</c> (native) the reader's own order, as in numpy.
+    /// </summary>
+    public static bool IsLittleEndianOrder(char order) => order switch
+    {
+        '<' => true,
+        '>' => false,
+        _ => BitConverter.IsLittleEndian,
+    };
+
+    /// <summary>The descr numpy writes for this dtype: <c>"&lt;f4"</c>, <c>"&gt;i2"</c>, <c>"|u1"</c>.</summary>
+    public string Descr => $"{(ItemSize == 1 ? '|' : LittleEndian ? '<' : '>')}{Kind}{ItemSize}";
+
+    /// <summary>
+    /// Bytes an array of <paramref name="shape"/> takes, saturating at <see cref="long.MaxValue"/>
+    /// instead of wrapping, so a hostile shape can neither alias a small one nor overflow.
+    /// </summary>
+    public long ByteCount(IReadOnlyList<int> shape)
+    {
+        if (shape.Contains(0)) return 0;
+        long bytes = ItemSize;
+        foreach (int dim in shape)
         {
-            '<' => true,
-            '>' => false,
-            _ => BitConverter.IsLittleEndian,
-        };
-        return new NpyDType(kind, size, little);
+            if (bytes > long.MaxValue / dim) return long.MaxValue;
+            bytes *= dim;
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// Decodes stored elements into a C-order float32 tensor, converted as numpy's
+    /// <c>astype(np.float32)</c> would, from either byte order and either memory order.
+    /// </summary>
+    /// <param name="data">Exactly <see cref="ByteCount"/> of <paramref name="shape"/> bytes; the caller checks.</param>
+    /// <param name="shape">Copied into the tensor.</param>
+    /// <param name="fortranOrder">True when the elements are stored column-major.</param>
+    public Tensor ToTensor(ReadOnlySpan<byte> data, int[] shape, bool fortranOrder)
+    {
+        var values = new float[Tensor.CountElements(shape)];
+        ConvertToFloat32(data, values);
+        if (fortranOrder && shape.Length > 1)
+            values = NpyMemoryOrder.FortranToC(values, shape);
+        return new Tensor((int[])shape.Clone(), values);
     }
 
     /// <summary>Whether the bytes can be reinterpreted as float32 without conversion.</summary>
@@ -51,7 +95,7 @@ internal sealed record NpyDType(char Kind, int ItemSize, bool LittleEndian)
     /// Converts stored elements to float32 with numpy's <c>astype(np.float32)</c> rounding
     /// (round to nearest even; bool becomes 0 or 1).
     /// </summary>
-    public void ConvertToFloat32(ReadOnlySpan<byte> src, Span<float> dst)
+    private void ConvertToFloat32(ReadOnlySpan<byte> src, Span<float> dst)
     {
         if (IsNativeFloat32)
         {

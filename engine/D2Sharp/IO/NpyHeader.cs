@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using D2Sharp.Config.Python;
 
 namespace D2Sharp.IO;
 
@@ -8,7 +9,10 @@ namespace D2Sharp.IO;
 /// The preamble of a <c>.npy</c> file: magic <c>\x93NUMPY</c>, version (1.0, 2.0 or 3.0), header
 /// length (2 bytes in 1.0, 4 bytes after) and a Python dict literal with exactly the keys
 /// <c>descr</c>, <c>fortran_order</c> and <c>shape</c>. Reading follows numpy's
-/// <c>lib/format.py</c>; writing reproduces the bytes <c>np.save</c> writes for a C-order float32 array.
+/// <c>lib/format.py</c>, which reads the dict with <c>ast.literal_eval</c>: so does this, with
+/// D2Sharp's one Python literal parser (<see cref="PyLiteralEvaluator.EvaluateData"/>), which only
+/// parses, never runs anything. Writing reproduces the bytes <c>np.save</c> writes for a C-order
+/// float32 array.
 /// </summary>
 internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
 {
@@ -58,14 +62,21 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         object? parsed;
         try
         {
-            parsed = PythonLiteral.Parse(text);
+            parsed = PyLiteralEvaluator.EvaluateData(text);
         }
-        catch (FormatException e)
+        catch (PythonExpressionException e)
         {
             throw new NpyFormatException($"{source}: malformed header {Quote(text)}: {e.Message}", e);
         }
-        if (parsed is not Dictionary<string, object?> dict)
+        if (parsed is not PyDictValue literal)
             throw new NpyFormatException($"{source}: header {Quote(text)} is not a dict");
+        var dict = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in literal.Entries)
+        {
+            if (key is not string name) throw Malformed(source, text, $"dict key {key ?? "None"} is not a string");
+            // Python would keep the last value; a header that says two things is refused instead.
+            if (!dict.TryAdd(name, value)) throw Malformed(source, text, $"duplicate key '{name}'");
+        }
         if (dict.Count != ExpectedKeys.Length || !ExpectedKeys.All(dict.ContainsKey))
             throw new NpyFormatException($"{source}: header keys [{string.Join(", ", dict.Keys)}] must be exactly [{string.Join(", ", ExpectedKeys)}]");
 
@@ -77,7 +88,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         };
         if (dict["fortran_order"] is not bool fortran)
             throw new NpyFormatException($"{source}: 'fortran_order' must be True or False");
-        if (dict["shape"] is not PythonLiteral.PythonTuple shapeTuple)
+        if (dict["shape"] is not PyTupleValue shapeTuple)
             throw new NpyFormatException($"{source}: 'shape' must be a tuple of integers");
         var shape = new int[shapeTuple.Items.Count];
         for (int i = 0; i < shape.Length; i++)
@@ -132,6 +143,9 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         1 => $"({shape[0].ToString(CultureInfo.InvariantCulture)},)",
         _ => "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")",
     };
+
+    private static NpyFormatException Malformed(string source, string text, string problem) =>
+        new($"{source}: malformed header {Quote(text)}: {problem}");
 
     private static string Quote(string text) => text.Length <= 200 ? $"\"{text.Trim()}\"" : $"\"{text[..200]}...\"";
 }

@@ -79,6 +79,7 @@ public class PythonLiteralTests
     [TestCase("1\n2")]
     [TestCase("1 +2j + 3")]
     [TestCase("(99999999999999999999 apples)")]
+    [TestCase("2L")]
     public void NonLiteralStaysAString(string text)
     {
         Assert.That(PyLiteralEvaluator.Evaluate(text).Outcome, Is.EqualTo(LiteralOutcome.NotALiteral));
@@ -99,6 +100,44 @@ public class PythonLiteralTests
 
         Assert.That(result.Outcome, Is.EqualTo(LiteralOutcome.Unsupported));
         Assert.That(result.UnsupportedType, Is.EqualTo(type));
+    }
+
+    [Test]
+    public void NestingIsBoundedLikePython()
+    {
+        // CPython refuses about 200 nested brackets ("too many nested parentheses"); yacs then keeps the string.
+        string Nested(int depth) => new string('[', depth) + "1" + new string(']', depth);
+
+        Assert.That(PyLiteralEvaluator.Evaluate(Nested(150)).Outcome, Is.EqualTo(LiteralOutcome.Value));
+        Assert.That(PyLiteralEvaluator.Evaluate(Nested(100_000)).Outcome, Is.EqualTo(LiteralOutcome.NotALiteral));
+        Assert.That(PyLiteralEvaluator.Evaluate(new string('-', 100_000) + "1").Outcome, Is.EqualTo(LiteralOutcome.NotALiteral));
+        Assert.Throws<PythonSyntaxException>(() => PyArithmeticEvaluator.Evaluate(new string('(', 100_000) + "1" + new string(')', 100_000)));
+    }
+
+    [Test]
+    public void DataLiteralKeepsTuplesAndDicts()
+    {
+        object? value = PyLiteralEvaluator.EvaluateData("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 96, 128), 'l': [2L, -1], 'd': {}, }\n   ");
+
+        var dict = (PyDictValue)value!;
+        Assert.That(dict.Entries.Select(entry => entry.Key), Is.EqualTo(new[] { "descr", "fortran_order", "shape", "l", "d" }));
+        Assert.That(dict.Entries[0].Value, Is.EqualTo("<f4"));
+        Assert.That(dict.Entries[1].Value, Is.EqualTo(false));
+        Assert.That(dict.Entries[2].Value, Is.TypeOf<PyTupleValue>());
+        Assert.That(((PyTupleValue)dict.Entries[2].Value!).Items, Is.EqualTo(new object[] { 1L, 3L, 96L, 128L }));
+        Assert.That(dict.Entries[3].Value, Is.TypeOf<List<object?>>().And.EqualTo(new object[] { 2L, -1L }));
+        Assert.That(dict.Entries[4].Value, Is.TypeOf<PyDictValue>().And.Property("Entries").Empty);
+    }
+
+    [TestCase("{'a': __import__('os')}", "not a literal")]
+    [TestCase("{'a': {1, 2}}", "set")]
+    [TestCase("(b'x',)", "bytes")]
+    [TestCase("{'a': 1", "never closed")]
+    [TestCase("0x10L", "invalid number")]
+    public void DataLiteralRefusesWhatItCannotHold(string text, string reason)
+    {
+        var e = Assert.Throws(Is.InstanceOf<PythonExpressionException>(), () => PyLiteralEvaluator.EvaluateData(text));
+        Assert.That(e!.Message, Does.Contain(reason));
     }
 
     [TestCase("[[x, x * 2**(1.0/3), x * 2**(2.0/3) ] for x in [32, 64, 128, 256, 512 ]]")]

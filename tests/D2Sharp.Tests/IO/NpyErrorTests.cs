@@ -34,6 +34,12 @@ public class NpyErrorTests
         yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<f4", "[2]"), new byte[8]), "tuple").SetName("ShapeIsAList");
         yield return new TestCaseData(NpyBytes.Build("{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}", new byte[4]), "fortran_order").SetName("FortranOrderNotBool");
         yield return new TestCaseData(NpyBytes.Build("{'descr': '<f4', 'fortran_order': __import__('os'), 'shape': (1,)}", []), "malformed").SetName("CodeInHeader");
+        yield return new TestCaseData(NpyBytes.Build("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (1,)}", new byte[8]), "duplicate key 'descr'").SetName("DuplicateKey");
+        yield return new TestCaseData(NpyBytes.Build("{'descr': '<f4', 1: 2, 'fortran_order': False, 'shape': (1,)}", new byte[4]), "not a string").SetName("NonStringKey");
+        yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<f4", "{1}"), new byte[4]), "set").SetName("ShapeIsASet");
+        yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<f4", "(99999999999999999999,)"), new byte[4]), "64 bits").SetName("DimensionBeyondInt64");
+        yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<f4", new string('(', 100_000) + "1," + new string(')', 100_000)), new byte[4], major: 2), "nested").SetName("DeeplyNestedBrackets");
+        yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<f4", "(" + new string('-', 100_000) + "1,)"), new byte[4], major: 2), "nested").SetName("LongOperatorChain");
         yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("|O", "(1,)"), new byte[8]), "never unpickles").SetName("ObjectDType");
         yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<U3", "(1,)"), new byte[12]), "unsupported dtype").SetName("UnicodeDType");
         yield return new TestCaseData(NpyBytes.Build(NpyBytes.Header("<c8", "(1,)"), new byte[8]), "unsupported dtype").SetName("ComplexDType");

@@ -116,11 +116,11 @@ public class NpyReadTests
         Assert.That(NpyBytes.Read(file).ToTensor().Data, Is.EqualTo(new[] { 4f }));
     }
 
-    [Test]
-    public void HeaderSyntaxVariantsAreAccepted()
+    [TestCase("{ \"shape\" : (2L, 1L) , \"fortran_order\":False,'descr':\"<f8\" }   ")]
+    [TestCase("{'descr': '\\x3cf8', 'fortran_order': False,\n 'shape': (2, 1l)}")]
+    public void HeaderSyntaxVariantsAreAccepted(string dict)
     {
-        // Key order, double quotes, Python 2 long suffixes, no trailing comma, extra spaces.
-        string dict = "{ \"shape\" : (2L, 1L) , \"fortran_order\":False,'descr':\"<f8\" }   ";
+        // Key order, double quotes, Python 2 long suffixes, no trailing comma, extra spaces, escapes, line breaks.
         var array = NpyBytes.Read(NpyBytes.Build(dict, NpyBytes.LittleEndianDoubles(1, 2)));
         Assert.That(array.Shape, Is.EqualTo(new[] { 2, 1 }));
         Assert.That(array.ToTensor().Data, Is.EqualTo(new[] { 1f, 2f }));

@@ -100,6 +100,10 @@ public sealed class CheckpointLoaderTests
     [TestCase("u1", '|', new byte[] { 7, 0xFD }, new float[] { 7, 253 })]
     [TestCase("u2", '>', new byte[] { 0, 7, 0xFF, 0xFD }, new float[] { 7, 65533 })]
     [TestCase("b1", '|', new byte[] { 1, 0 }, new float[] { 1, 0 })]
+    [TestCase("b1", '|', new byte[] { 2, 0 }, new float[] { 1, 0 })] // numpy's astype: any nonzero bool byte is True
+    [TestCase("u8", '>', new byte[] { 0, 0, 0, 0, 0, 0, 0, 7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, new float[] { 7, 18446744073709551616f })]
+    [TestCase("i8", '>', new byte[] { 0, 0, 0, 0, 0, 0, 0, 7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFD }, new float[] { 7, -3 })]
+    [TestCase("<f4", '>', new byte[] { 0x3F, 0xC0, 0, 0, 0xC0, 0x20, 0, 0 }, new float[] { 1.5f, -2.5f })] // the state's byte order wins
     public void DTypesAndByteOrdersBecomeFloat32(string descriptor, char byteOrder, byte[] data, float[] expected)
     {
         var path = WriteDetectron2(2, new() { ["x"] = new TestArray(descriptor, byteOrder, [2], data) });
@@ -288,6 +292,19 @@ public sealed class CheckpointLoaderTests
         var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path));
 
         Assert.That(e!.Message, Does.Contain("'c'").And.Contain("c8"));
+    }
+
+    [TestCase("O8", "never unpickles")]
+    [TestCase("U3", "unsupported dtype")]
+    [TestCase("f99999999999", "unsupported dtype")]
+    [TestCase("b2", "unsupported dtype")]
+    public void OtherDTypesAreRejectedNamingTheKeyAndFile(string descriptor, string reason)
+    {
+        var path = WriteDetectron2(4, new() { ["odd"] = new TestArray(descriptor, '|', [1], new byte[8]) });
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path));
+
+        Assert.That(e!.Message, Does.Contain("'odd'").And.Contain(descriptor).And.Contain(reason).And.Contain(path));
     }
 
     [Test]

@@ -12,7 +12,11 @@ namespace D2Sharp.Config.Python;
 /// </summary>
 internal static partial class PyNumberLiteral
 {
-    public static PyToken Scan(string source, ref int i)
+    /// <summary>
+    /// Reads the number starting at <paramref name="i"/>. <paramref name="longSuffix"/> also accepts
+    /// Python 2's long suffix on a decimal int (<c>2L</c>), as old numpy headers have.
+    /// </summary>
+    public static PyToken Scan(string source, ref int i, bool longSuffix)
     {
         int start = i;
         bool hex = i + 1 < source.Length && source[i] == '0' && source[i + 1] is 'x' or 'X';
@@ -25,7 +29,8 @@ internal static partial class PyNumberLiteral
             i++;
         }
         string text = source[start..i];
-        return new PyToken(PyTokenKind.Number, text, Parse(text), start);
+        object value = longSuffix && text is [.., 'L' or 'l'] && DecimalInt().IsMatch(text[..^1]) ? Parse(text[..^1]) : Parse(text);
+        return new PyToken(PyTokenKind.Number, text, value, start);
     }
 
     private static object Parse(string text)

@@ -6,7 +6,8 @@ namespace D2Sharp.Config.Python;
 /// unary and arithmetic operators with Python's precedence, calls. Any other syntax (comparisons,
 /// boolean operators, attributes, subscripts, lambdas) is rejected with a
 /// <see cref="PythonSyntaxException"/>; for the literal evaluator this means "not a literal", as
-/// the ValueError of <c>ast.literal_eval</c> does.
+/// the ValueError of <c>ast.literal_eval</c> does. Nesting is bounded (<see cref="MaxNesting"/>),
+/// so hostile input fails with that exception instead of exhausting the stack.
 /// </summary>
 internal sealed class PyParser
 {
@@ -17,14 +18,24 @@ internal sealed class PyParser
         "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ];
 
+    /// <summary>
+    /// How deeply an expression may nest, each bracket and each unary or power operator being one
+    /// level. CPython's tokenizer refuses about as many nested brackets ("too many nested
+    /// parentheses"); counting operator chains such as <c>- - - 1</c> too bounds the recursion.
+    /// </summary>
+    public const int MaxNesting = 200;
+
     private readonly List<PyToken> _tokens;
     private int _next;
+    private int _nesting;
 
     private PyParser(List<PyToken> tokens) => _tokens = tokens;
 
-    public static PyExpr Parse(string source)
+    /// <param name="source">One expression.</param>
+    /// <param name="longSuffix">Accept Python 2's long suffix on ints (<c>2L</c>), for data written by old Python programs.</param>
+    public static PyExpr Parse(string source, bool longSuffix = false)
     {
-        var parser = new PyParser(PyTokenizer.Tokenize(source));
+        var parser = new PyParser(PyTokenizer.Tokenize(source, longSuffix));
         if (parser.Peek.Kind == PyTokenKind.End) throw new PythonSyntaxException("empty expression");
         PyExpr expression = parser.ParseExpressionList();
         while (parser.Peek.Kind == PyTokenKind.Newline) parser._next++;
@@ -84,10 +95,18 @@ internal sealed class PyParser
         return left;
     }
 
-    private PyExpr ParseFactor() =>
-        Peek.Kind == PyTokenKind.Operator && Peek.Text is "+" or "-" or "~"
+    /// <summary>Every nested bracket and every unary or power operator passes here, so this is where nesting is counted.</summary>
+    private PyExpr ParseFactor()
+    {
+        if (_nesting == MaxNesting)
+            throw new PythonSyntaxException($"too many nested brackets or operators (more than {MaxNesting}) at position {Peek.Position}");
+        _nesting++;
+        PyExpr factor = Peek.Kind == PyTokenKind.Operator && Peek.Text is "+" or "-" or "~"
             ? new PyUnary(Take().Text, ParseFactor())
             : ParsePower();
+        _nesting--;
+        return factor;
+    }
 
     /// <summary><c>**</c> binds tighter than a unary minus on its left and is right-associative.</summary>
     private PyExpr ParsePower()

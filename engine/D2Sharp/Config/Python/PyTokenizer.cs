@@ -14,7 +14,8 @@ internal static class PyTokenizer
         "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "+", "-", "*", "/", "%", "@", "<", ">", "=", "&", "|", "^", "~",
     ];
 
-    public static List<PyToken> Tokenize(string source)
+    /// <summary><paramref name="longSuffix"/> accepts Python 2's long suffix on ints (<c>2L</c>); see <see cref="PyNumberLiteral.Scan"/>.</summary>
+    public static List<PyToken> Tokenize(string source, bool longSuffix)
     {
         var tokens = new List<PyToken>();
         var openBrackets = new Stack<char>();
@@ -40,7 +41,7 @@ internal static class PyTokenizer
             }
             else if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < source.Length && char.IsAsciiDigit(source[i + 1])))
             {
-                tokens.Add(PyNumberLiteral.Scan(source, ref i));
+                tokens.Add(PyNumberLiteral.Scan(source, ref i, longSuffix));
             }
             else if (c is '\'' or '"')
             {
