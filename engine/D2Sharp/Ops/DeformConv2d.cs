@@ -94,34 +94,41 @@ public sealed class DeformConv2d : Op
         int channelsPerDeformableGroup = InChannels / DeformableGroups;
         int firstMaskChannel = 2 * taps * DeformableGroups;
         var tapWeights = Conv2d.TapMajorWeights(weight, OutChannels, InChannels / Groups, taps);
+        int columnLength = taps * InChannels;
         Parallel.For(0, x.N * ho, row =>
         {
             int n = row / ho, oy = row % ho;
-            var column = new float[taps * InChannels];
-            var sum = new double[OutChannels];
-            for (int ox = 0; ox < wo; ox++)
+            var columns = new float[Conv2d.TilePixels * columnLength];
+            var sums = new double[Conv2d.TilePixels * OutChannels];
+            for (int ox0 = 0; ox0 < wo; ox0 += Conv2d.TilePixels)
             {
-                int at = offsetMask.Index(n, oy, ox, 0);
-                for (int g = 0; g < DeformableGroups; g++)
+                int count = Math.Min(Conv2d.TilePixels, wo - ox0);
+                for (int p = 0; p < count; p++)
                 {
-                    for (int i = 0; i < Kernel; i++)
+                    int ox = ox0 + p;
+                    int at = offsetMask.Index(n, oy, ox, 0);
+                    for (int g = 0; g < DeformableGroups; g++)
                     {
-                        for (int j = 0; j < Kernel; j++)
+                        for (int i = 0; i < Kernel; i++)
                         {
-                            int k = i * Kernel + j;
-                            float dy = offsetMask.Data[at + 2 * (g * taps + k)];
-                            float dx = offsetMask.Data[at + 2 * (g * taps + k) + 1];
-                            float mask = Modulated ? Sigmoid(offsetMask.Data[at + firstMaskChannel + g * taps + k]) : 1f;
-                            float sampleY = (oy * Stride - Padding + i * Dilation) + dy;
-                            float sampleX = (ox * Stride - Padding + j * Dilation) + dx;
-                            int firstChannel = g * channelsPerDeformableGroup;
-                            var tap = column.AsSpan(k * InChannels + firstChannel, channelsPerDeformableGroup);
-                            SampleBilinear(x, n, firstChannel, sampleY, sampleX, mask, tap);
+                            for (int j = 0; j < Kernel; j++)
+                            {
+                                int k = i * Kernel + j;
+                                float dy = offsetMask.Data[at + 2 * (g * taps + k)];
+                                float dx = offsetMask.Data[at + 2 * (g * taps + k) + 1];
+                                float mask = Modulated ? Sigmoid(offsetMask.Data[at + firstMaskChannel + g * taps + k]) : 1f;
+                                float sampleY = (oy * Stride - Padding + i * Dilation) + dy;
+                                float sampleX = (ox * Stride - Padding + j * Dilation) + dx;
+                                int firstChannel = g * channelsPerDeformableGroup;
+                                var tap = columns.AsSpan(p * columnLength + k * InChannels + firstChannel, channelsPerDeformableGroup);
+                                SampleBilinear(x, n, firstChannel, sampleY, sampleX, mask, tap);
+                            }
                         }
                     }
                 }
-                Conv2d.MultiplyColumn(column, tapWeights, InChannels, OutChannels, Groups, sum);
-                Conv2d.StoreOutput(sum, bias, null, Activation, y, n, oy, ox);
+                Conv2d.MultiplyColumns(columns, count, columnLength, tapWeights, InChannels, OutChannels, Groups, sums);
+                for (int p = 0; p < count; p++)
+                    Conv2d.StoreOutput(sums.AsSpan(p * OutChannels, OutChannels), bias, null, Activation, y, n, oy, ox0 + p);
             }
         });
     }
