@@ -31,8 +31,6 @@ public sealed class Backbone
     /// <summary>Inputs are zero-padded bottom/right to a multiple of this (0: no padding).</summary>
     public int SizeDivisibility { get; }
 
-    public IReadOnlyDictionary<string, ShapeSpec> OutputShape() => Outputs.ToDictionary(o => o.Key, o => o.Value.Spec);
-
     public bool TryGet(string name, out Value value)
     {
         foreach (var o in Outputs)

@@ -15,8 +15,8 @@ public static class DefaultAnchorGenerator
     public static IReadOnlyList<Value> Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features)
     {
         int n = features.Count;
-        var sizes = Broadcast(cfg.GetValue("MODEL.ANCHOR_GENERATOR.SIZES"), n, "sizes", "MODEL.ANCHOR_GENERATOR.SIZES");
-        var ratios = Broadcast(cfg.GetValue("MODEL.ANCHOR_GENERATOR.ASPECT_RATIOS"), n, "aspect_ratios", "MODEL.ANCHOR_GENERATOR.ASPECT_RATIOS");
+        var sizes = Broadcast(cfg, "MODEL.ANCHOR_GENERATOR.SIZES", n, "sizes");
+        var ratios = Broadcast(cfg, "MODEL.ANCHOR_GENERATOR.ASPECT_RATIOS", n, "aspect_ratios");
         if (cfg.GetBool("MODEL.ANCHOR_GENERATOR.ASPECT_RATIOS_FLIP"))
             ratios = ratios.Select(CaffeStyleRatios).ToList();
         double offset = cfg.GetDouble("MODEL.ANCHOR_GENERATOR.OFFSET");
@@ -46,30 +46,20 @@ public static class DefaultAnchorGenerator
     /// Detectron2's <c>_broadcast_params</c>: a flat list applies to every level, a list of one list
     /// too; otherwise there must be one list per level.
     /// </summary>
-    internal static List<IReadOnlyList<double>> Broadcast(object? value, int numFeatures, string name, string key)
+    internal static List<IReadOnlyList<double>> Broadcast(CfgNode cfg, string key, int numFeatures, string name)
     {
-        if (value is not List<object?> list)
-            throw new ModelBuildException($"{key}: {name} in anchor generator has to be a list! Got {value}.");
+        if (cfg.GetValue(key) is not List<object?> list)
+            throw new ModelBuildException($"{key}: {name} in anchor generator has to be a list! Got {cfg.GetValue(key)}.");
         if (list.Count == 0) throw new ModelBuildException($"{key}: {name} in anchor generator cannot be empty!");
         if (list[0] is not List<object?>)
-            return Enumerable.Repeat(ToDoubles(list, key), numFeatures).ToList();
-        var lists = list.Select(l => l is List<object?> inner ? ToDoubles(inner, key)
-            : throw new ModelBuildException($"{key}: mixes numbers and lists")).ToList();
+            return Enumerable.Repeat(cfg.GetDoubleList(key), numFeatures).ToList();
+        var lists = cfg.GetDoubleLists(key);
         if (lists.Count == 1) return Enumerable.Repeat(lists[0], numFeatures).ToList();
         if (lists.Count != numFeatures)
             throw new ModelBuildException(
                 $"{key}: Got {name} of length {lists.Count} in anchor generator, but the number of input features is {numFeatures}!");
-        return lists;
+        return lists.ToList();
     }
-
-    private static IReadOnlyList<double> ToDoubles(List<object?> list, string key) =>
-        list.Select(v => v switch
-        {
-            long l => (double)l,
-            int i => i,
-            double d => d,
-            _ => throw new ModelBuildException($"{key}: expected numbers, got {v ?? "None"}"),
-        }).ToArray();
 
     /// <summary>Caffe's PriorBox reading: 1, then each ratio, then each reciprocal (duplicates dropped).</summary>
     internal static IReadOnlyList<double> CaffeStyleRatios(IReadOnlyList<double> ratios)

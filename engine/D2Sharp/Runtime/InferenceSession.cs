@@ -13,13 +13,15 @@ namespace D2Sharp.Runtime;
 /// The library entry point: a built model with its weights on one backend. Runs images (resized,
 /// normalised and padded as Detectron2 does) or already-normalised NCHW tensors, and returns every
 /// backbone output and anchor grid. Plans are compiled once per input size and reused, so repeated
-/// runs at one size allocate no intermediate buffers. Runs on one session are serialised; use one
+/// runs at one size allocate no new intermediate buffers; the most recently used
+/// <see cref="MaxCachedPlans"/> sizes keep theirs. Runs on one session are serialised; use one
 /// session per concurrent caller for parallel throughput.
 /// </summary>
 public sealed class InferenceSession : IDisposable
 {
     private readonly IBackend _backend;
-    private readonly Dictionary<(int N, int H, int W), IPlanExecutor> _executors = [];
+    // Most recently used first; each executor owns an arena sized for its input.
+    private readonly LinkedList<((int N, int H, int W) Size, IPlanExecutor Executor)> _executors = new();
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -36,6 +38,23 @@ public sealed class InferenceSession : IDisposable
     /// <summary>How the checkpoint matched the graph; null when the weights were initialised deterministically.</summary>
     public CheckpointMatch? WeightsMatch { get; }
     public string Device => _backend.Name;
+
+    /// <summary>
+    /// How many input sizes keep a compiled plan (and its arena). Resized images of different
+    /// aspect ratios pad to different sizes; older plans beyond this count are released.
+    /// </summary>
+    public int MaxCachedPlans
+    {
+        get => _maxCachedPlans;
+        set => _maxCachedPlans = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
+    }
+
+    private int _maxCachedPlans = 4;
+
+    internal int CachedPlans
+    {
+        get { lock (_gate) return _executors.Count; }
+    }
 
     /// <summary>
     /// Loads a Detectron2 YAML (with <c>_BASE_</c> chain and <paramref name="opts"/> overrides), builds
@@ -102,13 +121,7 @@ public sealed class InferenceSession : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var key = (input.Shape[0], input.Shape[2], input.Shape[3]);
-            if (!_executors.TryGetValue(key, out var executor))
-            {
-                var plan = ExecutionPlan.Create(Model.Graph, key.Item1, key.Item2, key.Item3);
-                executor = _backend.Prepare(plan, Weights);
-                _executors[key] = executor;
-            }
+            var executor = ExecutorFor((input.Shape[0], input.Shape[2], input.Shape[3]));
             var watch = Stopwatch.StartNew();
             executor.Run(input.Data);
             watch.Stop();
@@ -121,6 +134,25 @@ public sealed class InferenceSession : IDisposable
             }
             return new InferenceResult(outputs, imageSizes, watch.Elapsed);
         }
+    }
+
+    private IPlanExecutor ExecutorFor((int N, int H, int W) size)
+    {
+        for (var node = _executors.First; node != null; node = node.Next)
+        {
+            if (node.Value.Size != size) continue;
+            _executors.Remove(node);
+            _executors.AddFirst(node);
+            return node.Value.Executor;
+        }
+        var executor = _backend.Prepare(ExecutionPlan.Create(Model.Graph, size.N, size.H, size.W), Weights);
+        _executors.AddFirst((size, executor));
+        while (_executors.Count > _maxCachedPlans)
+        {
+            _executors.Last!.Value.Executor.Dispose();
+            _executors.RemoveLast();
+        }
+        return executor;
     }
 
     private static Tensor PadToDivisibility(Tensor t, int divisibility)
@@ -144,7 +176,7 @@ public sealed class InferenceSession : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (var e in _executors.Values) e.Dispose();
+            foreach (var (_, executor) in _executors) executor.Dispose();
             _executors.Clear();
         }
     }

@@ -87,6 +87,16 @@ public class BuilderVariantTests
     }
 
     [Test]
+    public void FlatSizeListIsBroadcastToEveryLevelAsDetectron2Does()
+    {
+        var m = Build("MODEL.ANCHOR_GENERATOR.SIZES", "[32, 64]");
+        var grids = m.Graph.Nodes.Where(n => n.Op is AnchorGrid).Select(n => (AnchorGrid)n.Op).ToArray();
+        Assert.That(grids, Has.Length.EqualTo(5));
+        Assert.That(grids.Select(g => g.NumCellAnchors), Has.All.EqualTo(6));
+        Assert.That(grids[4].CellAnchors, Is.EqualTo(grids[0].CellAnchors));
+    }
+
+    [Test]
     public void GroupNormBecomesItsOwnNodeAndJoinsTheResidualAfterIt()
     {
         var m = Build("MODEL.RESNETS.NORM", "GN", "MODEL.RESNETS.STEM_OUT_CHANNELS", "32", "MODEL.RESNETS.WIDTH_PER_GROUP", "32",

@@ -84,6 +84,22 @@ public class InferenceSessionTests
     }
 
     [Test]
+    public void PlansForOldInputSizesAreReleasedBeyondTheCacheLimit()
+    {
+        using var session = InferenceSession.Load(TinyConfig);
+        session.MaxCachedPlans = 2;
+        var first = new Tensor([1, 3, 64, 64]);
+        Array.Fill(first.Data, 0.5f);
+        var expected = session.RunNormalized(first)["p3"].Data;
+        session.RunNormalized(new Tensor([1, 3, 96, 64]));
+        session.RunNormalized(new Tensor([1, 3, 64, 96]));
+        Assert.That(session.CachedPlans, Is.EqualTo(2));
+        Assert.That(session.RunNormalized(first)["p3"].Data, Is.EqualTo(expected), "a released size is planned again");
+        Assert.That(session.CachedPlans, Is.EqualTo(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => session.MaxCachedPlans = 0);
+    }
+
+    [Test]
     public void DisposedSessionRefusesToRun()
     {
         var session = InferenceSession.Load(TinyConfig);

@@ -17,12 +17,15 @@ public sealed class ReferenceBackend : IBackend
     {
         if (weights.Graph != plan.Graph)
             throw new ArgumentException("the weights were prepared for a different graph than the plan's");
+        if (plan.Memory.ArenaSize > Array.MaxLength)
+            throw new ExecutionException(
+                $"input {plan.Batch}x{plan.Height}x{plan.Width} needs a {plan.Memory.ArenaSize * 4L >> 20} MiB arena, more than one .NET array holds; use a smaller batch or image");
         return new Executor(plan, weights);
     }
 
     private sealed class Executor(ExecutionPlan plan, ModelWeights weights) : IPlanExecutor
     {
-        private readonly float[] _arena = new float[checked((int)plan.Memory.ArenaSize)];
+        private readonly float[] _arena = new float[plan.Memory.ArenaSize];
 
         public ExecutionPlan Plan => plan;
 
