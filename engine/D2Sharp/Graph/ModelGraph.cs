@@ -12,7 +12,7 @@ public sealed class ModelGraph
     private readonly List<Node> _nodes = [];
     private readonly List<Value> _values = [];
     private readonly List<KeyValuePair<string, Value>> _outputs = [];
-    private readonly HashSet<string> _names = [];
+    private readonly HashSet<string> _nodeNames = [];
 
     public ModelGraph(string inputName = "image", int inputChannels = 3)
     {
@@ -35,7 +35,7 @@ public sealed class ModelGraph
         foreach (var v in inputs)
             if (v.Id >= _values.Count || _values[v.Id] != v)
                 throw new ArgumentException($"input '{v.Name}' of '{name}' does not belong to this graph");
-        if (!_names.Add("node:" + name)) throw new ArgumentException($"duplicate node name '{name}'");
+        if (!_nodeNames.Add(name)) throw new ArgumentException($"duplicate node name '{name}'");
         var node = new Node(_nodes.Count, name, op, inputs.ToArray());
         _nodes.Add(node);
         var value = NewValue(valueName ?? name, spec, node);
