@@ -12,7 +12,8 @@ public class ReferenceOpBenchmarks
 {
     private const int H = 100, W = 136, C = 128;
     private FeatureMap _x, _y, _offsetMask, _top, _lateral;
-    private float[] _weight3x3 = [], _bias = [];
+    private float[] _bias = [];
+    private ConvKernel _convKernel = null!, _deformKernel = null!;
     private readonly Conv2d _conv = new() { InChannels = C, OutChannels = C, KernelH = 3, KernelW = 3, Padding = 1, HasBias = true, Activation = Activation.Relu };
     private readonly DeformConv2d _deform = new() { InChannels = C, OutChannels = C, Modulated = true };
     private readonly UpsampleAdd _upsample = new() { Mode = UpsampleMode.Nearest, Fuse = FuseType.Sum };
@@ -32,15 +33,17 @@ public class ReferenceOpBenchmarks
         _offsetMask = Random(H, W, _deform.OffsetChannels, 2f);
         _top = Random(H / 2, W / 2, C, 1f);
         _lateral = Random(H, W, C, 1f);
-        _weight3x3 = Random(C, 9, C, 0.05f).Data;
+        var weight3x3 = Random(C, 9, C, 0.05f).Data;
+        _convKernel = _conv.PrepareKernel(weight3x3);
+        _deformKernel = _deform.PrepareKernel(weight3x3);
         _bias = new float[C];
     }
 
     [Benchmark]
-    public void Conv2d3x3() => _conv.Reference(_x, _weight3x3, _bias, null, _y);
+    public void Conv2d3x3() => _conv.Reference(_x, _convKernel, _bias, null, _y);
 
     [Benchmark]
-    public void DeformConv2dV2() => _deform.Reference(_x, _offsetMask, _weight3x3, null, _y);
+    public void DeformConv2dV2() => _deform.Reference(_x, _offsetMask, _deformKernel, null, _y);
 
     [Benchmark]
     public void UpsampleAddNearest() => _upsample.Reference(_top, _lateral, _y);

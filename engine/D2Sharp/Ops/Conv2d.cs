@@ -90,7 +90,19 @@ public sealed class Conv2d : Op
     /// fast float32 backend compared against it is measured by its own rounding error alone,
     /// whatever order it sums in.
     /// </summary>
-    public void Reference(FeatureMap x, float[] weight, float[]? bias, FeatureMap? residual, FeatureMap y)
+    public void Reference(FeatureMap x, float[] weight, float[]? bias, FeatureMap? residual, FeatureMap y) =>
+        Reference(x, PrepareKernel(weight), bias, residual, y);
+
+    /// <summary>Reorders a [Cout, Cin/groups, KH, KW] weight once for repeated <see cref="Reference(FeatureMap, ConvKernel, float[], FeatureMap?, FeatureMap)"/> runs.</summary>
+    public ConvKernel PrepareKernel(float[] weight)
+    {
+        ExpectGroups(InChannels, OutChannels, Groups, "Conv2d");
+        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * KernelH * KernelW, "Conv2d weight");
+        return new ConvKernel(weight, OutChannels, InChannels / Groups, KernelH * KernelW);
+    }
+
+    /// <summary>As <see cref="Reference(FeatureMap, float[], float[], FeatureMap?, FeatureMap)"/>, with the weight prepared once.</summary>
+    public void Reference(FeatureMap x, ConvKernel kernel, float[]? bias, FeatureMap? residual, FeatureMap y)
     {
         int ho = OutputSize(x.H, KernelH, Stride, Padding, Dilation);
         int wo = OutputSize(x.W, KernelW, Stride, Padding, Dilation);
@@ -98,16 +110,14 @@ public sealed class Conv2d : Op
         ExpectExtents(x, x.N, InChannels, x.H, x.W, "Conv2d input");
         ExpectExtents(y, x.N, OutChannels, ho, wo, "Conv2d output");
         if (residual is { } r) ExpectExtents(r, x.N, OutChannels, ho, wo, "Conv2d residual");
-        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * KernelH * KernelW, "Conv2d weight");
+        kernel.Expect(OutChannels, InChannels / Groups, KernelH * KernelW, "Conv2d");
         if (bias != null) ExpectLength(bias, OutChannels, "Conv2d bias");
 
-        var tapWeights = TapMajorWeights(weight, OutChannels, InChannels / Groups, KernelH * KernelW);
         int columnLength = KernelH * KernelW * InChannels;
-        Parallel.For(0, x.N * ho, row =>
+        Parallel.For(0, x.N * ho, () => new ConvScratch(columnLength, OutChannels), (row, _, scratch) =>
         {
             int n = row / ho, oy = row % ho;
-            var columns = new float[TilePixels * columnLength];
-            var sums = new double[TilePixels * OutChannels];
+            var (columns, sums) = (scratch.Columns, scratch.Sums);
             for (int ox0 = 0; ox0 < wo; ox0 += TilePixels)
             {
                 int count = Math.Min(TilePixels, wo - ox0);
@@ -128,11 +138,12 @@ public sealed class Conv2d : Op
                         }
                     }
                 }
-                MultiplyColumns(columns, count, columnLength, tapWeights, InChannels, OutChannels, Groups, sums);
+                MultiplyColumns(columns, count, columnLength, kernel, InChannels, Groups, sums);
                 for (int p = 0; p < count; p++)
                     StoreOutput(sums.AsSpan(p * OutChannels, OutChannels), bias, residual, Activation, y, n, oy, ox0 + p);
             }
-        });
+            return scratch;
+        }, _ => { });
     }
 
     /// <summary>
@@ -148,31 +159,17 @@ public sealed class Conv2d : Op
     }
 
     /// <summary>
-    /// Reorders PyTorch's [Cout, Cin/groups, KH, KW] weight to [tap][Cin/groups][Cout] in double, so
-    /// that one column entry (tap, input channel) meets the weights of all its group's output
-    /// channels in a row.
-    /// </summary>
-    internal static double[] TapMajorWeights(float[] weight, int outChannels, int inPerGroup, int taps)
-    {
-        var reordered = new double[weight.Length];
-        for (int o = 0; o < outChannels; o++)
-            for (int c = 0; c < inPerGroup; c++)
-                for (int k = 0; k < taps; k++)
-                    reordered[(k * inPerGroup + c) * outChannels + o] = weight[(o * inPerGroup + c) * taps + k];
-        return reordered;
-    }
-
-    /// <summary>
     /// For each of the first <paramref name="count"/> pixels p of the tile:
     /// sums[p, o] = Σ over taps k and the input channels c of o's group: columns[p, k, c] · weight[o, c, k],
-    /// in double. <paramref name="columns"/> is [pixel][tap][Cin]; <paramref name="tapWeights"/>
-    /// comes from <see cref="TapMajorWeights"/>. The update runs over output channels with SIMD
+    /// in double. <paramref name="columns"/> is [pixel][tap][Cin]. The update runs over output channels with SIMD
     /// vectors: each sum still adds the same products in the same order (no fused multiply-add),
     /// so the result is identical to a scalar loop, only faster.
     /// </summary>
-    internal static void MultiplyColumns(ReadOnlySpan<float> columns, int count, int columnLength, double[] tapWeights,
-        int inChannels, int outChannels, int groups, Span<double> sums)
+    internal static void MultiplyColumns(ReadOnlySpan<float> columns, int count, int columnLength, ConvKernel kernel,
+        int inChannels, int groups, Span<double> sums)
     {
+        int outChannels = kernel.OutChannels;
+        double[] tapWeights = kernel.TapMajor;
         sums[..(count * outChannels)].Clear();
         int inPerGroup = inChannels / groups, outPerGroup = outChannels / groups;
         int taps = columnLength / inChannels;

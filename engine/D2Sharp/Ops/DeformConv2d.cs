@@ -75,9 +75,21 @@ public sealed class DeformConv2d : Op
     /// Each output pixel gathers its deformed receptive field into a column (input channel c uses
     /// the offsets of deformable group c / (Cin/DG)); each entry is mask · bilinear sample, computed
     /// in float32 in torchvision's operation order. The column is then multiplied by the weights as
-    /// <see cref="Conv2d.Reference"/> does (double sums, one rounding).
+    /// <see cref="Conv2d.Reference(FeatureMap, float[], float[], FeatureMap?, FeatureMap)"/> does (double sums, one rounding).
     /// </summary>
-    public void Reference(FeatureMap x, FeatureMap offsetMask, float[] weight, float[]? bias, FeatureMap y)
+    public void Reference(FeatureMap x, FeatureMap offsetMask, float[] weight, float[]? bias, FeatureMap y) =>
+        Reference(x, offsetMask, PrepareKernel(weight), bias, y);
+
+    /// <summary>Reorders a [Cout, Cin/groups, K, K] weight once for repeated runs.</summary>
+    public ConvKernel PrepareKernel(float[] weight)
+    {
+        Conv2d.ExpectGroups(InChannels, OutChannels, Groups, "DeformConv2d");
+        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * Kernel * Kernel, "DeformConv2d weight");
+        return new ConvKernel(weight, OutChannels, InChannels / Groups, Kernel * Kernel);
+    }
+
+    /// <summary>As <see cref="Reference(FeatureMap, FeatureMap, float[], float[], FeatureMap)"/>, with the weight prepared once.</summary>
+    public void Reference(FeatureMap x, FeatureMap offsetMask, ConvKernel kernel, float[]? bias, FeatureMap y)
     {
         int ho = Conv2d.OutputSize(x.H, Kernel, Stride, Padding, Dilation);
         int wo = Conv2d.OutputSize(x.W, Kernel, Stride, Padding, Dilation);
@@ -87,19 +99,17 @@ public sealed class DeformConv2d : Op
         ExpectExtents(x, x.N, InChannels, x.H, x.W, "DeformConv2d input");
         ExpectExtents(offsetMask, x.N, OffsetChannels, ho, wo, "DeformConv2d offset");
         ExpectExtents(y, x.N, OutChannels, ho, wo, "DeformConv2d output");
-        ExpectLength(weight, (long)OutChannels * (InChannels / Groups) * Kernel * Kernel, "DeformConv2d weight");
+        kernel.Expect(OutChannels, InChannels / Groups, Kernel * Kernel, "DeformConv2d");
         if (bias != null) ExpectLength(bias, OutChannels, "DeformConv2d bias");
 
         int taps = Kernel * Kernel;
         int channelsPerDeformableGroup = InChannels / DeformableGroups;
         int firstMaskChannel = 2 * taps * DeformableGroups;
-        var tapWeights = Conv2d.TapMajorWeights(weight, OutChannels, InChannels / Groups, taps);
         int columnLength = taps * InChannels;
-        Parallel.For(0, x.N * ho, row =>
+        Parallel.For(0, x.N * ho, () => new ConvScratch(columnLength, OutChannels), (row, _, scratch) =>
         {
             int n = row / ho, oy = row % ho;
-            var columns = new float[Conv2d.TilePixels * columnLength];
-            var sums = new double[Conv2d.TilePixels * OutChannels];
+            var (columns, sums) = (scratch.Columns, scratch.Sums);
             for (int ox0 = 0; ox0 < wo; ox0 += Conv2d.TilePixels)
             {
                 int count = Math.Min(Conv2d.TilePixels, wo - ox0);
@@ -126,11 +136,12 @@ public sealed class DeformConv2d : Op
                         }
                     }
                 }
-                Conv2d.MultiplyColumns(columns, count, columnLength, tapWeights, InChannels, OutChannels, Groups, sums);
+                Conv2d.MultiplyColumns(columns, count, columnLength, kernel, InChannels, Groups, sums);
                 for (int p = 0; p < count; p++)
                     Conv2d.StoreOutput(sums.AsSpan(p * OutChannels, OutChannels), bias, null, Activation, y, n, oy, ox0 + p);
             }
-        });
+            return scratch;
+        }, _ => { });
     }
 
     /// <summary>The mask as Detectron2 makes it: <c>mask.sigmoid()</c> of the last third of the offset conv's output.</summary>

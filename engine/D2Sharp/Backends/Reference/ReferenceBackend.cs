@@ -27,6 +27,14 @@ public sealed class ReferenceBackend : IBackend
     {
         private readonly float[] _arena = new float[plan.Memory.ArenaSize];
 
+        // Conv weights reordered once for the reference loops, by node id.
+        private readonly ConvKernel?[] _kernels = plan.Graph.Nodes.Select(n => n.Op switch
+        {
+            Conv2d c => c.PrepareKernel(weights.For(n).Weight),
+            DeformConv2d d => d.PrepareKernel(weights.For(n).Weight),
+            _ => null,
+        }).ToArray();
+
         public ExecutionPlan Plan => plan;
 
         public void Run(ReadOnlySpan<float> inputNchw)
@@ -55,14 +63,13 @@ public sealed class ReferenceBackend : IBackend
             {
                 case Conv2d conv:
                 {
-                    var w = weights.For(node);
-                    conv.Reference(Map(node.Inputs[0]), w.Weight, w.Bias, conv.HasResidual ? Map(node.Inputs[1]) : null, Map(y));
+                    conv.Reference(Map(node.Inputs[0]), _kernels[node.Id]!, weights.For(node).Bias,
+                        conv.HasResidual ? Map(node.Inputs[1]) : null, Map(y));
                     break;
                 }
                 case DeformConv2d deform:
                 {
-                    var w = weights.For(node);
-                    deform.Reference(Map(node.Inputs[0]), Map(node.Inputs[1]), w.Weight, w.Bias, Map(y));
+                    deform.Reference(Map(node.Inputs[0]), Map(node.Inputs[1]), _kernels[node.Id]!, weights.For(node).Bias, Map(y));
                     break;
                 }
                 case GroupNorm gn:
