@@ -24,7 +24,10 @@ public sealed class FixtureCase
 
     public string Path(string file) => TestPaths.Fixture(Name, file);
 
-    /// <summary>The opts a test runs with: the case's own, plus no resizing (the fixtures are not resized).</summary>
+    /// <summary>
+    /// Opts added to the case's config for a run: no resizing, as the fixtures were made
+    /// (config_resolved.yaml already holds the case's own opts).
+    /// </summary>
     public IReadOnlyList<string> RunOpts => ["INPUT.MIN_SIZE_TEST", "0"];
 
     /// <summary>Detectron2's dump of the merged config, loaded as a config file (no shared data needed).</summary>
@@ -32,9 +35,6 @@ public sealed class FixtureCase
 
     public IReadOnlyDictionary<string, NpyArray> Expected => Npz.Read(Path("expected.npz"));
     public IReadOnlyDictionary<string, NpyArray> Intermediates => Npz.Read(Path("intermediates.npz"));
-
-    public IReadOnlyList<string> OutputNames =>
-        Json.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToArray();
 
     public override string ToString() => Name;
 }

@@ -67,10 +67,7 @@ public sealed class InferenceSession : IDisposable
         var model = ModelBuilder.Build(cfg);
         if (weightsPath == null)
             return Create(model, WeightBinder.Initialize(model.Graph), BackendFactory.Create(device));
-        var checkpoint = CheckpointLoader.Load(weightsPath);
-        var match = CheckpointMatcher.Match(model.Graph.Parameters.ToList(), checkpoint);
-        match.ThrowIfIncomplete();
-        var weights = WeightBinder.Bind(model.Graph, match.Parameters, weightsPath);
+        var (weights, match) = WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
         return new InferenceSession(model, weights, BackendFactory.Create(device), match);
     }
 

@@ -46,6 +46,18 @@ public static class WeightBinder
         return new ModelWeights(graph, byNode, source);
     }
 
+    /// <summary>
+    /// Loads a <c>.pkl</c>, matches it to the graph's parameters as Detectron2's checkpointer does
+    /// (throwing a <see cref="CheckpointException"/> that lists every missing parameter and shape
+    /// mismatch), and binds it. The match tells what was left unused.
+    /// </summary>
+    public static (ModelWeights Weights, CheckpointMatch Match) LoadCheckpoint(ModelGraph graph, string path)
+    {
+        var match = CheckpointMatcher.Match(graph.Parameters.ToList(), CheckpointLoader.Load(path));
+        match.ThrowIfIncomplete();
+        return (Bind(graph, match.Parameters, path), match);
+    }
+
     private static NodeWeights Fold(Node node, float[] weight, float[]? bias, FoldedNorm norm, int outChannels,
         Func<Node, string, float[]> get)
     {

@@ -1,9 +1,6 @@
-using D2Sharp.Backends.Reference;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
-using D2Sharp.Modeling;
 using D2Sharp.Runtime;
-using D2Sharp.Weights;
 
 namespace D2Sharp.Tests.EndToEnd;
 
@@ -16,13 +13,8 @@ public class FixtureEndToEndTests
 {
     private static IEnumerable<string> Cases => FixtureCase.WithModel;
 
-    private static InferenceSession OpenSession(FixtureCase c, string? weights = null)
-    {
-        var model = ModelBuilder.Build(c.LoadResolvedConfig());
-        var match = CheckpointMatcher.Match(model.Graph.Parameters.ToList(), CheckpointLoader.Load(weights ?? c.Path("model.pkl")));
-        match.ThrowIfIncomplete();
-        return InferenceSession.Create(model, WeightBinder.Bind(model.Graph, match.Parameters, c.Name), new ReferenceBackend());
-    }
+    private static InferenceSession OpenSession(FixtureCase c, string? weights = null) =>
+        InferenceSession.Load(c.Path("config_resolved.yaml"), c.RunOpts, weights ?? c.Path("model.pkl"));
 
     private static void AssertMatchesExpected(FixtureCase c, InferenceResult result)
     {
@@ -40,9 +32,7 @@ public class FixtureEndToEndTests
         var image = ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat);
         var result = session.Run(image);
         AssertMatchesExpected(c, result);
-        var input = Npy.Read(c.Path("input.npy")).ToTensor();
         Assert.That(result.ImageSizes, Is.EqualTo(new[] { (image.Height, image.Width) }));
-        Assert.That(result[c.OutputNames[0]].Shape[0], Is.EqualTo(input.Shape[0]));
     }
 
     [TestCaseSource(nameof(Cases))]

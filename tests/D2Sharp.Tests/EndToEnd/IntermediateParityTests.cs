@@ -20,9 +20,7 @@ public class IntermediateParityTests
     private static (ModelSpec Model, ModelWeights Weights) Load(FixtureCase c)
     {
         var model = ModelBuilder.Build(c.LoadResolvedConfig());
-        var match = CheckpointMatcher.Match(model.Graph.Parameters.ToList(), CheckpointLoader.Load(c.Path("model.pkl")));
-        match.ThrowIfIncomplete();
-        return (model, WeightBinder.Bind(model.Graph, match.Parameters, c.Name));
+        return (model, WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights);
     }
 
     /// <summary>"backbone.bottom_up" for FPN backbones, "backbone" for plain ResNets, as the intermediates are keyed.</summary>
