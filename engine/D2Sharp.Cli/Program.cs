@@ -12,9 +12,10 @@ namespace D2Sharp.Cli
             d2sharp — run Detectron2 models from .NET
 
             usage:
-              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device cpu] [--output out.npz]
+              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
+                          [--scope backbone|rpn] [--output out.npz]
               d2sharp config show --config F [--opts K V ...]
-              d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N]
+              d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
               d2sharp --version | --help
 

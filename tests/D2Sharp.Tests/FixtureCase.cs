@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using D2Sharp.Config;
 using D2Sharp.IO;
 
@@ -10,7 +11,9 @@ public sealed class FixtureCase
     private FixtureCase(string name)
     {
         Name = name;
-        Json = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture(name, "case.json"))).RootElement;
+        // Python's json writes Infinity and NaN bare; System.Text.Json reads them only as strings.
+        var text = Regex.Replace(File.ReadAllText(TestPaths.Fixture(name, "case.json")), @"(?<=[:\[,]\s*)(-?Infinity|NaN)\b", "\"$1\"");
+        Json = JsonDocument.Parse(text).RootElement;
     }
 
     public string Name { get; }
@@ -18,9 +21,14 @@ public sealed class FixtureCase
 
     public static FixtureCase Load(string name) => new(name);
 
-    /// <summary>Every case with a model.pkl (the Caffe2 case reuses tiny_r50_fpn's model).</summary>
-    public static IEnumerable<string> WithModel =>
-        TestPaths.FixtureCases.Where(c => File.Exists(TestPaths.Fixture(c, "model.pkl")));
+    /// <summary>The backbone cases (<c>tiny_*</c>): made with Detectron2's build_backbone and anchor generator.</summary>
+    public static IEnumerable<string> Backbone => TestPaths.FixtureCases.Where(c => c.StartsWith("tiny_", StringComparison.Ordinal));
+
+    /// <summary>Every backbone case with a model.pkl (the Caffe2 case reuses tiny_r50_fpn's model).</summary>
+    public static IEnumerable<string> WithModel => Backbone.Where(c => File.Exists(TestPaths.Fixture(c, "model.pkl")));
+
+    /// <summary>The detection cases (<c>det_*</c>): Detectron2's DefaultPredictor on the whole model.</summary>
+    public static IEnumerable<string> Detection => TestPaths.FixtureCases.Where(c => c.StartsWith("det_", StringComparison.Ordinal));
 
     public string Path(string file) => TestPaths.Fixture(Name, file);
 

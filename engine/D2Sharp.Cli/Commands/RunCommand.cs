@@ -8,7 +8,8 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class RunCommand : ICommand
 {
     public string Help => """
-        d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device cpu] [--output out.npz]
+        d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
+                    [--scope backbone|rpn] [--output out.npz]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz.
@@ -19,22 +20,30 @@ internal sealed class RunCommand : ICommand
                           only useful for timing and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
                           .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD
-          --device D      cpu (default)
-          --output F      .npz with every backbone output (float32 NCHW, e.g. p2…p6) and
-                          anchors_<name> (float32 [H·W·A, 4] XYXY, Detectron2's order)
+          --device D      cpu (default; runs the reference backend until the SIMD backend lands)
+                          or reference (the plain kernels every backend is checked against)
+          --threads T     worker threads (default: one per processor)
+          --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
+                          head's rpn_objectness_<f> / rpn_anchor_deltas_<f> and each level's
+                          pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>)
+          --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
+                          float32 [H·W·A, 4] XYXY in Detectron2's order, RPN tensors as above
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--output"]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--threads", "--scope", "--output"]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         string? weightsPath = cl.Get("--weights");
         string device = cl.Get("--device") ?? "cpu";
+        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
+        var scope = GraphCommand.ParseScope(cl.Get("--scope"));
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
 
         var watch = Stopwatch.StartNew();
-        using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath, device);
+        using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath,
+            new SessionOptions { Device = device, Threads = threads, Scope = scope });
         var model = session.Model;
         output.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
         if (session.WeightsMatch is { } match)
@@ -47,8 +56,8 @@ internal sealed class RunCommand : ICommand
         var result = RunInput(session, inputPath, output);
         watch.Stop();
         output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with preprocessing and planning");
-        foreach (var (name, t) in result.Outputs)
-            output.WriteLine($"  {name,-12} {Tensor.ShapeString(t.Shape)}");
+        foreach (var (name, tensor) in result.Outputs)
+            output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
 
         if (cl.Get("--output") is { } outPath)
         {

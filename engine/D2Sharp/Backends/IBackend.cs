@@ -1,29 +1,64 @@
+using System.Diagnostics.CodeAnalysis;
 using D2Sharp.Graph;
+using D2Sharp.Memory;
+using D2Sharp.Ops;
 using D2Sharp.Weights;
 
 namespace D2Sharp.Backends;
 
 /// <summary>
-/// An execution engine. <see cref="Prepare"/> binds one <see cref="ExecutionPlan"/> (a graph at one
-/// input size, with its memory plan) and the model's weights to this backend's kernels and layout;
-/// the result runs that plan any number of times without allocating.
+/// An execution engine, used in two stages. <see cref="Bind"/> runs once per session: it packs,
+/// converts or uploads the weights and chooses kernels. <see cref="IBoundModel.Prepare"/> runs once
+/// per input size: memory layout, scratch, plan constants (and on CUDA the graph capture), with no
+/// weight work. The resulting <see cref="IPlanExecutor"/> runs that plan any number of times.
 /// </summary>
 public interface IBackend
 {
-    /// <summary>Short name used by <c>--device</c> (<c>cpu</c>, later <c>cuda</c>).</summary>
+    /// <summary>Short name used by <c>--device</c> (<c>reference</c>, <c>cpu</c>, later <c>cuda</c>).</summary>
     string Name { get; }
 
-    IPlanExecutor Prepare(ExecutionPlan plan, ModelWeights weights);
+    /// <summary>Whether this backend can run <paramref name="op"/>; when not, <paramref name="reason"/> says why.</summary>
+    bool Supports(Op op, [NotNullWhen(false)] out string? reason);
+
+    /// <summary>
+    /// Binds the graph's weights to this backend. Throws an <see cref="ExecutionException"/> listing
+    /// every node it cannot run.
+    /// </summary>
+    IBoundModel Bind(ModelGraph graph, ModelWeights weights);
 }
 
-/// <summary>A plan bound to a backend. Not thread-safe: one run at a time.</summary>
+/// <summary>A graph with its weights on one backend: the per-session state that every input size shares.</summary>
+public interface IBoundModel : IDisposable
+{
+    ModelGraph Graph { get; }
+    IBackend Backend { get; }
+
+    /// <summary>
+    /// Lays out and readies one plan of <see cref="Graph"/>. Executors of one bound model share its
+    /// arena (grown to the largest plan), so use them one at a time, as a session does.
+    /// </summary>
+    IPlanExecutor Prepare(ExecutionPlan plan);
+
+    /// <summary>Bytes of the arena all plans share (the largest prepared so far).</summary>
+    long ArenaBytes { get; }
+}
+
+/// <summary>
+/// A plan bound to a backend: write the inputs, run, read the outputs. Inputs and outputs are
+/// raw elements in the value's logical layout (NCHW for feature maps, row-major otherwise) and
+/// data type. Not thread-safe; one run at a time per bound model.
+/// </summary>
 public interface IPlanExecutor : IDisposable
 {
     ExecutionPlan Plan { get; }
+    ArenaLayout Layout { get; }
 
-    /// <summary>Runs the plan on an NCHW input of exactly the plan's input shape.</summary>
-    void Run(ReadOnlySpan<float> inputNchw);
+    /// <summary>Writes plan input <paramref name="index"/>; it stays as written until the next write.</summary>
+    void SetInput(int index, ReadOnlySpan<byte> data);
 
-    /// <summary>Copies a named graph output (logical NCHW, or [K, 4] for anchors) into <paramref name="destination"/>.</summary>
-    void ReadOutput(string name, Span<float> destination);
+    /// <summary>Runs the plan on the inputs as last written. Allocates nothing.</summary>
+    void Run();
+
+    /// <summary>Copies plan output <paramref name="index"/> (of the last run) into <paramref name="destination"/>.</summary>
+    void GetOutput(int index, Span<byte> destination);
 }

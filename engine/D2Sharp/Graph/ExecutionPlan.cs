@@ -1,55 +1,152 @@
-using D2Sharp.Memory;
+using D2Sharp.Ops;
 
 namespace D2Sharp.Graph;
 
 /// <summary>
-/// A graph fixed to one input size: concrete shapes, MACs, and an arena slot for every value.
-/// The input lives from the start, outputs to the end, intermediates from the node that writes them
-/// to the last node that reads them. Backends bind their kernels to this plan once and reuse it.
+/// A graph cut to one set of inputs at one size: which values the caller feeds (the uint8 pixels,
+/// or the already-normalised image, or any inner value a test wants to drive), the nodes a run
+/// executes to produce the graph's outputs (<see cref="Steps"/>, in order), the nodes whose outputs
+/// depend on shapes alone (<see cref="ShapeOnlyNodes"/>, computed once per plan), concrete shapes,
+/// MACs and the lifetime of every value. Backends lay out their memory from it; it holds no memory.
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private ExecutionPlan(ModelGraph graph, int[][] shapes, long[] macs, MemoryPlan memory)
+    private readonly int[]?[] _shapes;
+    private readonly long[] _macs;
+    private readonly int[] _first, _last;
+    private readonly bool[] _constant;
+
+    private ExecutionPlan(ModelGraph graph, IReadOnlyList<Value> inputs, IReadOnlyList<Node> steps, IReadOnlyList<Node> shapeOnly,
+        int[]?[] shapes, long[] macs, int[] first, int[] last)
     {
-        Graph = graph; Shapes = shapes; Macs = macs; Memory = memory;
+        Graph = graph; Inputs = inputs; Steps = steps; ShapeOnlyNodes = shapeOnly;
+        _shapes = shapes; _macs = macs; _first = first; _last = last;
+        _constant = new bool[graph.Values.Count];
+        foreach (var v in shapeOnly.SelectMany(n => n.Outputs)) _constant[v.Id] = true;
     }
 
     public ModelGraph Graph { get; }
-    /// <summary>Logical shape of each value, by <see cref="Value.Id"/>.</summary>
-    public int[][] Shapes { get; }
-    /// <summary>MACs of each node, by <see cref="Node.Id"/>.</summary>
-    public long[] Macs { get; }
-    public MemoryPlan Memory { get; }
+    /// <summary>The values the caller writes before each run, in the order they were fed.</summary>
+    public IReadOnlyList<Value> Inputs { get; }
+    /// <summary>The graph's named outputs: what a run produces.</summary>
+    public IReadOnlyList<KeyValuePair<string, Value>> Outputs => Graph.Outputs;
+    /// <summary>Nodes a run executes, in order; a value's lifetime is counted in these steps.</summary>
+    public IReadOnlyList<Node> Steps { get; }
+    /// <summary>Nodes whose outputs depend on input shapes alone: run once when a backend prepares the plan.</summary>
+    public IReadOnlyList<Node> ShapeOnlyNodes { get; }
 
-    public int Batch => Shapes[Graph.Input.Id][0];
-    public int Height => Shapes[Graph.Input.Id][2];
-    public int Width => Shapes[Graph.Input.Id][3];
+    public bool Contains(Value v) => _shapes[v.Id] != null;
 
-    public int[] ShapeOf(Value v) => Shapes[v.Id];
-    public long OffsetOf(Value v) => Memory.Offsets[v.Id];
-    public long SizeOf(Value v) => Tensor.CountElements(Shapes[v.Id]);
+    /// <summary>Logical shape of a value (NCHW for feature maps).</summary>
+    public int[] ShapeOf(Value v) =>
+        _shapes[v.Id] ?? throw new ArgumentException($"value '{v.Name}' is not part of this plan");
 
-    public static ExecutionPlan Create(ModelGraph graph, int batch, int height, int width)
+    public long ElementsOf(Value v) => Tensor.CountElements(ShapeOf(v));
+
+    public long MacsOf(Node node) => _macs[node.Id];
+    public long TotalMacs => _macs.Sum();
+
+    /// <summary>True for values computed once per plan (outputs of <see cref="ShapeOnlyNodes"/>).</summary>
+    public bool IsPlanConstant(Value v) => _constant[v.Id];
+
+    /// <summary>
+    /// The steps during which a runtime value must stay intact: from the step that writes it to
+    /// the last step that reads it. Inputs and graph outputs span the whole run (0 to
+    /// <see cref="Steps"/>.Count): an input stays as the caller wrote it until the next write, so
+    /// a plan can be run again on it.
+    /// </summary>
+    public (int First, int Last) LifetimeOf(Value v)
     {
-        var shapes = ShapeInference.Infer(graph, batch, height, width);
-        var macs = ShapeInference.Macs(graph, shapes);
-        int end = graph.Nodes.Count;
-        var lastUse = new int[graph.Values.Count];
-        var firstUse = new int[graph.Values.Count];
-        foreach (var v in graph.Values)
-        {
-            firstUse[v.Id] = v.Producer?.Id ?? -1;
-            lastUse[v.Id] = firstUse[v.Id];
-        }
-        foreach (var node in graph.Nodes)
-            foreach (var v in node.Inputs)
-                lastUse[v.Id] = Math.Max(lastUse[v.Id], node.Id);
-        foreach (var (_, v) in graph.Outputs) lastUse[v.Id] = end;
+        if (!Contains(v) || IsPlanConstant(v)) throw new ArgumentException($"value '{v.Name}' has no runtime lifetime in this plan");
+        return (_first[v.Id], _last[v.Id]);
+    }
 
-        // Every value gets a slot, also one nobody reads: its producer still writes it.
-        var requests = graph.Values
-            .Select(v => new BufferRequest(v.Id, Tensor.CountElements(shapes[v.Id]), firstUse[v.Id], lastUse[v.Id]))
-            .ToList();
-        return new ExecutionPlan(graph, shapes, macs, MemoryPlanner.Plan(requests));
+    public int InputIndex(string name)
+    {
+        for (int i = 0; i < Inputs.Count; i++)
+            if (Inputs[i].Name == name) return i;
+        throw new KeyNotFoundException($"the plan has no input '{name}'; inputs: {string.Join(", ", Inputs.Select(v => v.Name))}");
+    }
+
+    public int OutputIndex(string name)
+    {
+        for (int i = 0; i < Outputs.Count; i++)
+            if (Outputs[i].Key == name) return i;
+        throw new KeyNotFoundException($"the plan has no output '{name}'; outputs: {string.Join(", ", Outputs.Select(o => o.Key))}");
+    }
+
+    /// <summary>
+    /// Plans a run that feeds <paramref name="feeds"/> (values and their shapes) and produces every
+    /// graph output. Nodes upstream of the fed values are left out; a value the outputs need that
+    /// is neither fed nor computable is an error naming it.
+    /// </summary>
+    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds)
+    {
+        if (feeds.Count == 0) throw new ArgumentException("a plan needs at least one fed value");
+        if (graph.Outputs.Count == 0) throw new ArgumentException("the graph has no outputs to compute");
+        var fed = new HashSet<Value>();
+        foreach (var (v, shape) in feeds)
+        {
+            if (!fed.Add(v)) throw new ArgumentException($"value '{v.Name}' is fed twice");
+            if (shape.Length == 0 || shape.Any(d => d <= 0))
+                throw new ShapeException($"fed value '{v.Name}' needs positive dimensions, got {Tensor.ShapeString(shape)}");
+        }
+
+        // Nodes whose output shapes the outputs need, and the subset a run executes: shape-only
+        // nodes run once per plan, so they make nothing upstream of them run.
+        var forShape = Reach(graph, fed, throughShapeOnly: true);
+        var toRun = Reach(graph, fed, throughShapeOnly: false);
+
+        var shapes = new int[]?[graph.Values.Count];
+        foreach (var (v, shape) in feeds) shapes[v.Id] = (int[])shape.Clone();
+        var macs = new long[graph.Nodes.Count];
+        foreach (var node in graph.Nodes.Where(n => forShape.Contains(n)))
+        {
+            var inputs = node.Inputs.Select(v => shapes[v.Id]!).ToArray();
+            int[][] outputs;
+            try
+            {
+                outputs = node.Op.InferShapes(inputs);
+            }
+            catch (ShapeException e)
+            {
+                throw new ShapeException($"node '{node.Name}' ({node.Op.Kind}) with inputs {string.Join(", ", inputs.Select(Tensor.ShapeString))}: {e.Message}");
+            }
+            for (int i = 0; i < outputs.Length; i++) shapes[node.Outputs[i].Id] = outputs[i];
+            if (toRun.Contains(node)) macs[node.Id] = node.Op.Macs(inputs, outputs);
+        }
+
+        var steps = graph.Nodes.Where(n => toRun.Contains(n)).ToList();
+        if (steps.SelectMany(n => n.Outputs).FirstOrDefault(fed.Contains) is { } overwritten)
+            throw new ArgumentException($"value '{overwritten.Name}' is fed, but its node '{overwritten.Producer!.Name}' must run for another output");
+        var shapeOnly = graph.Nodes.Where(n => forShape.Contains(n) && n.Op.DependsOnShapesOnly).ToList();
+        var first = new int[graph.Values.Count];
+        var last = new int[graph.Values.Count];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            foreach (var v in steps[s].Outputs) first[v.Id] = last[v.Id] = s;
+            foreach (var v in steps[s].Inputs) last[v.Id] = Math.Max(last[v.Id], s);
+        }
+        foreach (var v in graph.Outputs.Select(o => o.Value).Concat(fed)) last[v.Id] = steps.Count;
+        return new ExecutionPlan(graph, feeds.Select(f => f.Value).ToList(), steps, shapeOnly, shapes, macs, first, last);
+    }
+
+    /// <summary>Nodes needed to produce the graph outputs from the fed values, walking back from the outputs.</summary>
+    private static HashSet<Node> Reach(ModelGraph graph, HashSet<Value> fed, bool throughShapeOnly)
+    {
+        var needed = new HashSet<Node>();
+        var pending = new Stack<Value>(graph.Outputs.Select(o => o.Value));
+        var seen = new HashSet<Value>();
+        while (pending.Count > 0)
+        {
+            var v = pending.Pop();
+            if (!seen.Add(v) || fed.Contains(v)) continue;
+            var node = v.Producer ?? throw new ArgumentException(
+                $"graph input '{v.Name}' is needed to compute the outputs but is not fed; fed: {string.Join(", ", fed.Select(f => f.Name))}");
+            if (node.Op.DependsOnShapesOnly && !throughShapeOnly) continue;
+            if (!needed.Add(node)) continue;
+            foreach (var input in node.Inputs) pending.Push(input);
+        }
+        return needed;
     }
 }

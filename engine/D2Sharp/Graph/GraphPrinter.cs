@@ -1,34 +1,48 @@
 using System.Text;
+using D2Sharp.Memory;
 
 namespace D2Sharp.Graph;
 
-/// <summary>Renders a plan as the table <c>d2sharp graph</c> prints: op, inputs, output shape and stride, parameters, MACs.</summary>
+/// <summary>
+/// Renders a plan as the table <c>d2sharp graph</c> prints: each op with its inputs, outputs (type,
+/// shape, stride), parameters and MACs, then totals and the memory layout.
+/// </summary>
 public static class GraphPrinter
 {
-    public static string Format(ExecutionPlan plan)
+    public static string Format(ExecutionPlan plan, ArenaLayout layout)
     {
         var g = plan.Graph;
         var sb = new StringBuilder();
-        sb.AppendLine($"input '{g.Input.Name}' {Tensor.ShapeString(plan.ShapeOf(g.Input))}");
-        foreach (var node in g.Nodes)
+        foreach (var v in plan.Inputs) sb.AppendLine($"input '{v.Name}' {Describe(plan, v)}");
+        foreach (var node in plan.ShapeOnlyNodes.Concat(plan.Steps).OrderBy(n => n.Id))
         {
-            long macs = plan.Macs[node.Id];
-            sb.Append($"{node.Id,4}  {node.Op.Kind,-12} {node.Name}");
-            sb.AppendLine();
+            string once = node.Op.DependsOnShapesOnly ? "  (once per plan)" : "";
+            sb.AppendLine($"{node.Id,4}  {node.Op.Kind,-14} {node.Name}{once}");
             sb.AppendLine($"        in:  {string.Join(", ", node.Inputs.Select(v => v.Name))}");
-            sb.AppendLine($"        out: {Tensor.ShapeString(plan.ShapeOf(node.Output))} stride {node.Output.Spec.Stride}  {node.Op.Describe()}");
+            foreach (var v in node.Outputs)
+                sb.AppendLine($"        out: {v.Name} {Describe(plan, v)}");
+            if (node.Op.Describe() is { Length: > 0 } attributes) sb.AppendLine($"        {attributes}");
             foreach (var p in node.Parameters)
                 sb.AppendLine($"        param {p.Name} {Tensor.ShapeString(p.Shape)}");
-            if (macs > 0) sb.AppendLine($"        MACs {FormatCount(macs)}");
+            if (plan.MacsOf(node) > 0) sb.AppendLine($"        MACs {FormatCount(plan.MacsOf(node))}");
         }
         sb.AppendLine("outputs:");
-        foreach (var (name, v) in g.Outputs)
-            sb.AppendLine($"  {name,-12} {Tensor.ShapeString(plan.ShapeOf(v)),-22} stride {v.Spec.Stride}  ({v.Name})");
+        foreach (var (name, v) in plan.Outputs)
+            sb.AppendLine($"  {name,-22} {Describe(plan, v)}  ({v.Name})");
         long totalParams = g.Parameters.Sum(p => Tensor.CountElements(p.Shape));
-        sb.AppendLine($"nodes: {g.Nodes.Count}  parameters: {g.Parameters.Count()} tensors, {FormatCount(totalParams)} values");
-        sb.AppendLine($"total MACs: {FormatCount(plan.Macs.Sum())} ({plan.Macs.Sum():N0})");
-        sb.AppendLine($"arena: {FormatBytes(plan.Memory.ArenaSize * 4)} (without reuse: {FormatBytes(plan.Memory.NaiveSize * 4)})");
+        sb.AppendLine($"nodes: {plan.Steps.Count} per run, {plan.ShapeOnlyNodes.Count} once per plan  parameters: {g.Parameters.Count()} tensors, {FormatCount(totalParams)} values");
+        sb.AppendLine($"total MACs: {FormatCount(plan.TotalMacs)} ({plan.TotalMacs:N0})");
+        sb.AppendLine($"activation arena: {FormatBytes(layout.Arena.Size)} (without reuse: {FormatBytes(layout.Arena.NaiveSize)}), " +
+                      $"{layout.Arena.Alignment}-byte aligned; plan constants: {FormatBytes(layout.ConstantSize)}");
         return sb.ToString();
+    }
+
+    private static string Describe(ExecutionPlan plan, Value v)
+    {
+        var s = $"{v.Type.Name()} {Tensor.ShapeString(plan.ShapeOf(v))}";
+        if (v.Feature is { } f) s += $" stride {f.Stride}";
+        if (v.ValidCount is { } count) s += $" (rows counted by {count.Name})";
+        return s;
     }
 
     public static string FormatCount(long n) => n switch

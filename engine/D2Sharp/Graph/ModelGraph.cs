@@ -3,44 +3,78 @@ using D2Sharp.Ops;
 namespace D2Sharp.Graph;
 
 /// <summary>
-/// Backend-neutral description of a network: nodes in execution (topological) order, the values
-/// between them, named outputs and the parameters every node needs. Builders create it; passes and
-/// backends read it. Shapes are logical NCHW; the layout in memory is each backend's choice.
+/// Backend-neutral description of a network: its inputs, nodes in execution (topological) order,
+/// the typed values between them, named outputs and the parameters every node needs. Builders
+/// create it; plans and backends read it. Nodes may have several outputs of different types.
 /// </summary>
 public sealed class ModelGraph
 {
+    private readonly List<Value> _inputs = [];
     private readonly List<Node> _nodes = [];
     private readonly List<Value> _values = [];
     private readonly List<KeyValuePair<string, Value>> _outputs = [];
     private readonly HashSet<string> _nodeNames = [];
+    private readonly HashSet<string> _valueNames = [];
 
-    public ModelGraph(string inputName = "image", int inputChannels = 3)
-    {
-        Input = NewValue(inputName, new ShapeSpec(inputChannels, 1), null);
-    }
-
-    public Value Input { get; }
+    public IReadOnlyList<Value> Inputs => _inputs;
     public IReadOnlyList<Node> Nodes => _nodes;
     public IReadOnlyList<Value> Values => _values;
     /// <summary>Named outputs in the order they were declared (<c>p2</c>…<c>p6</c>, then <c>anchors_p2</c>…).</summary>
     public IReadOnlyList<KeyValuePair<string, Value>> Outputs => _outputs;
 
-    public IEnumerable<ParameterSpec> Parameters => _nodes.SelectMany(n => n.Parameters);
+    /// <summary>Every parameter once, by its state_dict name (a module applied to several inputs has one set).</summary>
+    public IEnumerable<ParameterSpec> Parameters => _nodes.SelectMany(n => n.Parameters).DistinctBy(p => p.Name);
 
-    /// <summary>Appends a node; its output value takes the node's name unless <paramref name="valueName"/> is given.</summary>
-    public Value Add(string name, Op op, IReadOnlyList<Value> inputs, ShapeSpec spec, string? valueName = null)
+    /// <summary>Declares a graph input: a value the caller supplies for each run.</summary>
+    public Value AddInput(string name, DataType type, ShapeSpec? feature = null)
+    {
+        var v = NewValue(name, type, feature, null, 0);
+        _inputs.Add(v);
+        return v;
+    }
+
+    /// <summary>
+    /// Appends a node with one output, named after the node unless <paramref name="valueName"/> is
+    /// given. <paramref name="feature"/> gives channels and stride when the output is a feature map.
+    /// </summary>
+    public Value Add(string name, Op op, IReadOnlyList<Value> inputs, ShapeSpec? feature = null, string? valueName = null, string? module = null)
+    {
+        if (op.OutputNames.Count != 1)
+            throw new ArgumentException($"{op.Kind} '{name}' has {op.OutputNames.Count} outputs; use AddWithOutputs");
+        return AddWithOutputs(name, op, inputs, [valueName ?? name], feature, module)[0];
+    }
+
+    /// <summary>
+    /// Appends a node and returns its outputs, named by <paramref name="valueNames"/> in the op's
+    /// output order. <paramref name="feature"/>, when given, applies to the first output.
+    /// </summary>
+    public IReadOnlyList<Value> AddWithOutputs(string name, Op op, IReadOnlyList<Value> inputs, IReadOnlyList<string> valueNames,
+        ShapeSpec? feature = null, string? module = null)
     {
         if (inputs.Count != op.Arity)
             throw new ArgumentException($"{op.Kind} '{name}' takes {op.Arity} inputs, got {inputs.Count}");
-        foreach (var v in inputs)
+        if (valueNames.Count != op.OutputNames.Count)
+            throw new ArgumentException($"{op.Kind} '{name}' has {op.OutputNames.Count} outputs, {valueNames.Count} names were given");
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var v = inputs[i];
             if (v.Id >= _values.Count || _values[v.Id] != v)
                 throw new ArgumentException($"input '{v.Name}' of '{name}' does not belong to this graph");
+            if (v.Type != op.InputType(i))
+                throw new ArgumentException($"{op.Kind} '{name}' input {i} must be {op.InputType(i).Name()}, '{v.Name}' is {v.Type.Name()}");
+        }
+        if ((feature != null) != op.ProducesFeatureMap)
+            throw new ArgumentException($"{op.Kind} '{name}': its first output {(op.ProducesFeatureMap ? "is a feature map and needs" : "is not a feature map and takes no")} channels and stride");
         if (!_nodeNames.Add(name)) throw new ArgumentException($"duplicate node name '{name}'");
-        var node = new Node(_nodes.Count, name, op, inputs.ToArray());
+        var node = new Node(_nodes.Count, name, module ?? name, op, inputs.ToArray());
         _nodes.Add(node);
-        var value = NewValue(valueName ?? name, spec, node);
-        node.Output = value;
-        return value;
+        var outputs = new Value[valueNames.Count];
+        for (int i = 0; i < outputs.Length; i++)
+            outputs[i] = NewValue(valueNames[i], op.OutputType(i), i == 0 ? feature : null, node, i);
+        for (int i = 0; i < outputs.Length; i++)
+            if (op.CountOutputOf(i) is int count and >= 0) outputs[i].ValidCount = outputs[count];
+        node.Outputs = outputs;
+        return outputs;
     }
 
     public void MarkOutput(string name, Value value)
@@ -53,9 +87,10 @@ public sealed class ModelGraph
         _outputs.FirstOrDefault(o => o.Key == name).Value
         ?? throw new KeyNotFoundException($"graph has no output '{name}'; outputs: {string.Join(", ", _outputs.Select(o => o.Key))}");
 
-    private Value NewValue(string name, ShapeSpec spec, Node? producer)
+    private Value NewValue(string name, DataType type, ShapeSpec? feature, Node? producer, int outputIndex)
     {
-        var v = new Value(_values.Count, name, spec, producer);
+        if (!_valueNames.Add(name)) throw new ArgumentException($"duplicate value name '{name}'");
+        var v = new Value(_values.Count, name, type, feature, producer, outputIndex);
         _values.Add(v);
         return v;
     }

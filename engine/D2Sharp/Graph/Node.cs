@@ -2,25 +2,35 @@ using D2Sharp.Ops;
 
 namespace D2Sharp.Graph;
 
-/// <summary>One op application. <see cref="Name"/> is the Detectron2 module path (<c>backbone.bottom_up.res2.0.conv1</c>).</summary>
+/// <summary>
+/// One op application. <see cref="Name"/> is unique in the graph; <see cref="Module"/> is the
+/// Detectron2 module path its parameters live under (<c>backbone.bottom_up.res2.0.conv1</c>). They
+/// are the same except where Detectron2 applies one module to several inputs, as the RPN head
+/// does to every FPN level (<c>proposal_generator.rpn_head.conv@p3</c> uses
+/// <c>proposal_generator.rpn_head.conv.weight</c>).
+/// </summary>
 public sealed class Node
 {
-    internal Node(int id, string name, Op op, Value[] inputs)
+    internal Node(int id, string name, string module, Op op, Value[] inputs)
     {
-        Id = id; Name = name; Op = op; Inputs = inputs;
+        Id = id; Name = name; Module = module; Op = op; Inputs = inputs;
     }
 
     public int Id { get; }
     public string Name { get; }
+    public string Module { get; }
     public Op Op { get; }
     public IReadOnlyList<Value> Inputs { get; }
-    public Value Output { get; internal set; } = null!;
+    public IReadOnlyList<Value> Outputs { get; internal set; } = [];
+
+    /// <summary>The first (for most ops the only) output.</summary>
+    public Value Output => Outputs[0];
 
     /// <summary>Full state_dict names of this node's parameters.</summary>
     public IEnumerable<ParameterSpec> Parameters =>
-        Op.Parameters.Select(p => p with { Name = Name + "." + p.Name });
+        Op.Parameters.Select(p => p with { Name = ParameterName(p.Name) });
 
-    public string ParameterName(string relative) => Name + "." + relative;
+    public string ParameterName(string relative) => Module + "." + relative;
 
-    public override string ToString() => $"{Name}: {Op.Kind}({string.Join(", ", Inputs)}) -> {Output}";
+    public override string ToString() => $"{Name}: {Op.Kind}({string.Join(", ", Inputs)}) -> {string.Join(", ", Outputs)}";
 }

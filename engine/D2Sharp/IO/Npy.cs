@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace D2Sharp.IO;
 
 /// <summary>
@@ -55,8 +53,9 @@ public static class Npy
     }
 
     /// <summary>
-    /// Writes <paramref name="tensor"/> as <c>&lt;f4</c>, C order (format 1.0, or 2.0 for a very long
-    /// header). The float bytes are copied as they are in memory: D2Sharp runs on little-endian hosts only.
+    /// Writes <paramref name="tensor"/> in its own dtype (<c>&lt;f4</c>, <c>&lt;i8</c>, <c>|u1</c>…), C order
+    /// (format 1.0, or 2.0 for a very long header). The bytes are copied as they are in memory:
+    /// D2Sharp runs on little-endian hosts only.
     /// </summary>
     public static void Write(string path, Tensor tensor)
     {
@@ -67,7 +66,7 @@ public static class Npy
     /// <inheritdoc cref="Write(string, Tensor)"/>
     public static void Write(Stream stream, Tensor tensor)
     {
-        stream.Write(NpyHeader.EncodeFloat32(tensor.Shape));
-        stream.Write(MemoryMarshal.AsBytes(tensor.Data.AsSpan()));
+        stream.Write(NpyHeader.Encode(tensor.Type.NumpyDescr(), tensor.Shape));
+        stream.Write(tensor.Bytes);
     }
 }

@@ -12,7 +12,7 @@ namespace D2Sharp.IO;
 /// <c>lib/format.py</c>, which reads the dict with <c>ast.literal_eval</c>: so does this, with
 /// D2Sharp's one Python literal parser (<see cref="PyLiteralEvaluator.EvaluateData"/>), which only
 /// parses, never runs anything. Writing reproduces the bytes <c>np.save</c> writes for a C-order
-/// float32 array.
+/// array.
 /// </summary>
 internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
 {
@@ -101,12 +101,12 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     }
 
     /// <summary>
-    /// The complete preamble numpy writes for a C-order little-endian float32 array of this shape:
+    /// The complete preamble numpy writes for a C-order array of this descr and shape:
     /// version 1.0 unless the header no longer fits its 2-byte length, then 2.0.
     /// </summary>
-    public static byte[] EncodeFloat32(IReadOnlyList<int> shape)
+    public static byte[] Encode(string descr, IReadOnlyList<int> shape)
     {
-        string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + TupleRepr(shape) + ", }";
+        string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + TupleRepr(shape) + ", }";
         if (shape.Count > 0)
             dict += new string(' ', Math.Max(0, GrowthAxisMaxDigits - shape[0].ToString(CultureInfo.InvariantCulture).Length));
         return TryWrap(dict, major: 1) ?? TryWrap(dict, major: 2)!;

@@ -59,7 +59,7 @@ public static class Npz
     }
 
     /// <summary>
-    /// Writes the arrays as float32 C-order members, uncompressed like <c>np.savez</c>, in the
+    /// Writes the arrays as C-order members in their own dtypes, uncompressed like <c>np.savez</c>, in the
     /// order given.
     /// </summary>
     /// <exception cref="ArgumentException">A key is empty or appears twice.</exception>

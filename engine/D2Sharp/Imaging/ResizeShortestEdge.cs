@@ -39,8 +39,9 @@ public static class ResizeShortestEdge
 
     /// <summary>
     /// Resizes like Detectron2's augmentation: <paramref name="shortEdge"/> 0 is its
-    /// <c>NoOpTransform</c> and returns <paramref name="image"/> itself; otherwise a new image of
-    /// <see cref="GetOutputShape"/>'s size, resampled exactly as PIL's <c>Image.resize(..., BILINEAR)</c>.
+    /// <c>NoOpTransform</c> and returns <paramref name="image"/> itself, as does a resize to the
+    /// image's own size; otherwise a new image of <see cref="GetOutputShape"/>'s size, resampled
+    /// exactly as PIL's <c>Image.resize(..., BILINEAR)</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shortEdge"/> is negative or <paramref name="maxSize"/> not positive.</exception>
     public static Image Apply(Image image, int shortEdge, int maxSize)
@@ -48,6 +49,8 @@ public static class ResizeShortestEdge
         ArgumentOutOfRangeException.ThrowIfNegative(shortEdge);
         if (shortEdge == 0) return image;
         var (height, width) = GetOutputShape(image.Height, image.Width, shortEdge, maxSize);
+        // PIL's resize to the image's own size is a copy: the same pixels.
+        if (height == image.Height && width == image.Width) return image;
         byte[] pixels = PillowBilinear.Resize(image.Pixels, image.Height, image.Width, height, width);
         return new Image(pixels, height, width, image.Format);
     }

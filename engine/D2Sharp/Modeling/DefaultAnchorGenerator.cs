@@ -37,7 +37,7 @@ public static class DefaultAnchorGenerator
                 Stride = feature.Spec.Stride,
                 Offset = (float)offset,
             };
-            anchors.Add(graph.Add($"anchor_generator.{name}", op, [feature], new ShapeSpec(4, feature.Spec.Stride), valueName: $"anchors_{name}"));
+            anchors.Add(graph.Add($"anchor_generator.{name}", op, [feature], valueName: $"anchors_{name}"));
         }
         return anchors;
     }

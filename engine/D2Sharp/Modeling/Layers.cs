@@ -17,7 +17,7 @@ internal static class Layers
     /// (<paramref name="bias"/> says whether Detectron2 gives it one then).
     /// </summary>
     public static Value Conv(ModelGraph g, string name, Value x, ConvArgs a, NormSpec norm, bool bias,
-        Activation act = Activation.None, Value? residual = null)
+        Activation act = Activation.None, Value? residual = null, string? module = null, string? valueName = null)
     {
         CheckGroups(name, a);
         var spec = new ShapeSpec(a.OutChannels, x.Spec.Stride * a.Stride);
@@ -30,7 +30,7 @@ internal static class Layers
             HasResidual = residual != null && !groupNorm,
             Activation = groupNorm ? Activation.None : act,
         };
-        var y = g.Add(name, conv, conv.HasResidual ? [x, residual!] : [x], spec);
+        var y = g.Add(name, conv, conv.HasResidual ? [x, residual!] : [x], spec, valueName, module);
         return groupNorm ? GroupNormAfter(g, name, y, a.OutChannels, act, residual) : y;
     }
 

@@ -1,19 +1,22 @@
 using D2Sharp.Config;
 using D2Sharp.Graph;
+using D2Sharp.Ops;
 using D2Sharp.Registry;
 
 namespace D2Sharp.Modeling;
 
 /// <summary>
-/// Builds the graph a config describes: the backbone named by MODEL.BACKBONE.NAME, then the anchor
-/// generator over the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models
-/// with an RPN, RETINANET.IN_FEATURES for RetinaNet; none otherwise). Heads come in later issues.
+/// Builds the graph a config describes: the preprocessing op that turns uint8 images into the
+/// normalised, padded tensor, the backbone named by MODEL.BACKBONE.NAME, the anchor generator over
+/// the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models with an RPN,
+/// RETINANET.IN_FEATURES for RetinaNet; none otherwise), and with <see cref="ModelScope.Rpn"/> the
+/// RPN head and its per-level top-k. The ROI and dense detection heads come in a later issue.
 /// </summary>
 public static class ModelBuilder
 {
     private static readonly string[] RpnArchitectures = ["GeneralizedRCNN", "ProposalNetwork", "PanopticFPN"];
 
-    public static ModelSpec Build(CfgNode cfg)
+    public static ModelSpec Build(CfgNode cfg, ModelScope scope = ModelScope.Backbone)
     {
         var mean = cfg.GetDoubleList("MODEL.PIXEL_MEAN");
         var std = cfg.GetDoubleList("MODEL.PIXEL_STD");
@@ -23,21 +26,31 @@ public static class ModelBuilder
             throw new ModelBuildException($"MODEL.PIXEL_MEAN has {mean.Count} channels; D2Sharp reads 3-channel images");
         if (std.Any(s => s == 0))
             throw new ModelBuildException("MODEL.PIXEL_STD contains 0");
+        string? anchorKey = AnchorFeaturesKey(cfg);
+        if (scope == ModelScope.Rpn && anchorKey != "MODEL.RPN.IN_FEATURES")
+            throw new ModelBuildException(
+                $"scope 'rpn' needs a meta-architecture with an RPN ({string.Join(", ", RpnArchitectures)} with MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"); " +
+                $"this config has {cfg.GetString("MODEL.META_ARCHITECTURE")}");
 
-        var graph = new ModelGraph("image", mean.Count);
+        var graph = new ModelGraph();
+        var pixels = graph.AddInput("pixels", DataType.UInt8);
+        var imageSizes = graph.AddInput("image_sizes", DataType.Int32);
+        var normalize = new NormalizeImage { Mean = mean.Select(v => (float)v).ToArray(), Std = std.Select(v => (float)v).ToArray() };
+        var image = graph.Add("preprocess", normalize, [pixels, imageSizes], new ShapeSpec(mean.Count, 1), valueName: "image");
+
         var builder = Registries.Backbones.Get(cfg.GetString("MODEL.BACKBONE.NAME"));
-        var backbone = builder(cfg, new BackboneInput(graph, graph.Input, "backbone"));
+        var backbone = builder(cfg, new BackboneInput(graph, image, "backbone"));
         foreach (var (name, value) in backbone.Outputs) graph.MarkOutput(name, value);
 
         var anchorNames = new List<string>();
-        if (AnchorFeaturesKey(cfg) is { } key)
+        if (anchorKey != null)
         {
             var features = new List<KeyValuePair<string, Value>>();
-            foreach (var f in cfg.GetStringList(key))
+            foreach (var f in cfg.GetStringList(anchorKey))
             {
                 if (!backbone.TryGet(f, out var v))
                     throw new ModelBuildException(
-                        $"{key} names '{f}', which the backbone does not output (outputs: {string.Join(", ", backbone.Outputs.Select(o => o.Key))})");
+                        $"{anchorKey} names '{f}', which the backbone does not output (outputs: {string.Join(", ", backbone.Outputs.Select(o => o.Key))})");
                 features.Add(new(f, v));
             }
             var generator = Registries.AnchorGenerators.Get(cfg.GetString("MODEL.ANCHOR_GENERATOR.NAME"));
@@ -48,8 +61,10 @@ public static class ModelBuilder
                 graph.MarkOutput(name, anchors[i]);
                 anchorNames.Add(name);
             }
+            if (scope == ModelScope.Rpn) RpnBuilder.Build(cfg, graph, features, anchors);
         }
-        return new ModelSpec(cfg, graph, backbone.SizeDivisibility, backbone.Outputs.Select(o => o.Key).ToArray(), anchorNames);
+        return new ModelSpec(cfg, graph, scope, pixels, imageSizes, image, backbone.SizeDivisibility,
+            backbone.Outputs.Select(o => o.Key).ToArray(), anchorNames);
     }
 
     /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>

@@ -3,13 +3,22 @@ using D2Sharp.Graph;
 
 namespace D2Sharp.Modeling;
 
-/// <summary>A built model: its config, its graph, and what preprocessing the graph expects.</summary>
+/// <summary>
+/// A built model: its config, its graph, the graph's two ways in (uint8 <see cref="Pixels"/> with
+/// <see cref="ImageSizes"/>, or the already-normalised <see cref="Image"/>), and the padding the
+/// backbone needs.
+/// </summary>
 public sealed class ModelSpec
 {
-    internal ModelSpec(CfgNode config, ModelGraph graph, int sizeDivisibility, IReadOnlyList<string> features, IReadOnlyList<string> anchors)
+    internal ModelSpec(CfgNode config, ModelGraph graph, ModelScope scope, Value pixels, Value imageSizes, Value image,
+        int sizeDivisibility, IReadOnlyList<string> features, IReadOnlyList<string> anchors)
     {
         Config = config;
         Graph = graph;
+        Scope = scope;
+        Pixels = pixels;
+        ImageSizes = imageSizes;
+        Image = image;
         SizeDivisibility = sizeDivisibility;
         FeatureNames = features;
         AnchorNames = anchors;
@@ -20,6 +29,13 @@ public sealed class ModelSpec
 
     public CfgNode Config { get; }
     public ModelGraph Graph { get; }
+    public ModelScope Scope { get; }
+    /// <summary>Graph input: uint8 [N, H, W, 3] in <see cref="InputFormat"/> order, H and W padded to <see cref="SizeDivisibility"/>.</summary>
+    public Value Pixels { get; }
+    /// <summary>Graph input: int32 [N, 2], each image's (height, width) inside <see cref="Pixels"/>.</summary>
+    public Value ImageSizes { get; }
+    /// <summary>The normalised, padded float32 [N, 3, H, W] the backbone reads; fed directly by the tensor path.</summary>
+    public Value Image { get; }
     /// <summary>Inputs are zero-padded bottom/right to a multiple of this (the backbone's; 0 = none).</summary>
     public int SizeDivisibility { get; }
     public IReadOnlyList<string> FeatureNames { get; }
@@ -28,4 +44,19 @@ public sealed class ModelSpec
     public IReadOnlyList<double> PixelMean { get; }
     public IReadOnlyList<double> PixelStd { get; }
     public string InputFormat { get; }
+
+    /// <summary>A size rounded up to <see cref="SizeDivisibility"/>, as <c>ImageList.from_tensors</c> pads.</summary>
+    public (int Height, int Width) PaddedSize(int height, int width)
+    {
+        int d = SizeDivisibility;
+        return d > 1 ? ((height + d - 1) / d * d, (width + d - 1) / d * d) : (height, width);
+    }
+
+    /// <summary>A plan that feeds uint8 pixels of padded size <paramref name="height"/>×<paramref name="width"/> and their image sizes.</summary>
+    public ExecutionPlan PlanForImages(int batch, int height, int width) =>
+        ExecutionPlan.Create(Graph, [(Pixels, [batch, height, width, PixelMean.Count]), (ImageSizes, [batch, 2])]);
+
+    /// <summary>A plan that feeds the normalised float32 [N, 3, H, W] tensor (already padded).</summary>
+    public ExecutionPlan PlanForNormalized(int batch, int height, int width) =>
+        ExecutionPlan.Create(Graph, [(Image, [batch, PixelMean.Count, height, width])]);
 }

@@ -3,7 +3,10 @@ namespace D2Sharp.Ops;
 /// <summary>
 /// Detectron2's DefaultAnchorGenerator for one level: the cell anchors shifted over the feature
 /// map's grid. Input: the feature map (only its H and W are read). Output [H·W·A, 4] XYXY, ordered
-/// location-major (index = (y·W + x)·A + a), shifts x·stride + offset·stride.
+/// location-major (index = (y·W + x)·A + a), shifts x·stride + offset·stride. Float32 throughout
+/// as Detectron2: the shifts are <c>torch.arange(offset·stride, W·stride, stride, dtype=float32)</c>
+/// (each value computed in double and rounded, as PyTorch's CPU arange does), and each coordinate
+/// is the float32 sum shift + cell anchor.
 /// </summary>
 public sealed class AnchorGrid : Op
 {
@@ -15,12 +18,16 @@ public sealed class AnchorGrid : Op
     public int NumCellAnchors => CellAnchors.Length / 4;
 
     public override string Kind => "AnchorGrid";
+    public override bool ProducesFeatureMap => false;
 
-    public override int[] InferShape(IReadOnlyList<int[]> inputs)
+    /// <summary>The grid depends on the feature map's size alone.</summary>
+    public override bool DependsOnShapesOnly => true;
+
+    public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
         ExpectRank(x, 4, "AnchorGrid input");
-        return [x[2] * x[3] * NumCellAnchors, 4];
+        return [[x[2] * x[3] * NumCellAnchors, 4]];
     }
 
     public override string Describe() => $"A={NumCellAnchors} stride={Stride} offset={Offset}";
@@ -47,37 +54,4 @@ public sealed class AnchorGrid : Op
         }
         return anchors;
     }
-
-    /// <summary>Writes the [H·W·A, 4] grid into <paramref name="y"/> (a flat span of H·W·A·4 floats).</summary>
-    /// <remarks>
-    /// Float32 throughout as Detectron2: shifts are <c>torch.arange(offset·stride, W·stride, stride,
-    /// dtype=float32)</c> (each value computed in double and rounded, as PyTorch's CPU arange does),
-    /// and each anchor coordinate is the float32 sum shift + cell anchor.
-    /// </remarks>
-    public void Reference(int height, int width, Span<float> y)
-    {
-        if (height < 0 || width < 0)
-            throw new ShapeException($"AnchorGrid: negative grid {height}x{width}");
-        int count = NumCellAnchors;
-        if ((long)y.Length != (long)height * width * count * 4)
-            throw new ShapeException($"AnchorGrid output holds {y.Length} floats, expected {height}x{width}x{count}x4");
-        int at = 0;
-        for (int gy = 0; gy < height; gy++)
-        {
-            float shiftY = Shift(gy);
-            for (int gx = 0; gx < width; gx++)
-            {
-                float shiftX = Shift(gx);
-                for (int a = 0; a < count; a++)
-                {
-                    y[at++] = shiftX + CellAnchors[4 * a];
-                    y[at++] = shiftY + CellAnchors[4 * a + 1];
-                    y[at++] = shiftX + CellAnchors[4 * a + 2];
-                    y[at++] = shiftY + CellAnchors[4 * a + 3];
-                }
-            }
-        }
-    }
-
-    private float Shift(int index) => (float)((double)Offset * Stride + (double)index * Stride);
 }

@@ -3,24 +3,52 @@ using D2Sharp.Graph;
 namespace D2Sharp.Ops;
 
 /// <summary>
-/// The spec of one op: its attributes, how it maps input shapes to an output shape (logical NCHW),
-/// its parameters (relative to the node's module path) and its cost. Each op also carries a plain
-/// <c>Reference()</c> implementation on NHWC <see cref="FeatureMap"/> views: the executable spec
-/// that faster backends are checked against.
+/// The spec of one op: attributes, input and output data types, how input shapes map to output
+/// shapes (logical NCHW for feature maps), its parameters (relative to the node's module path),
+/// its cost, and hints for the memory planner. Ops hold no implementation: each backend registers
+/// its kernels per op type, and the reference backend's kernels
+/// (<c>Backends/Reference/Kernels/</c>) are the executable spec every other backend is checked against.
 /// </summary>
 public abstract class Op
 {
+    private static readonly IReadOnlyList<string> SingleOutput = [""];
+
     public abstract string Kind { get; }
     public virtual int Arity => 1;
 
+    /// <summary>Names of the outputs, relative to the node; ops with one output have one unnamed output.</summary>
+    public virtual IReadOnlyList<string> OutputNames => SingleOutput;
+
+    public virtual DataType InputType(int index) => DataType.Float32;
+    public virtual DataType OutputType(int index) => DataType.Float32;
+
+    /// <summary>Whether the first output is a feature map (stored in each backend's feature layout) rather than a plain array.</summary>
+    public virtual bool ProducesFeatureMap => OutputType(0) == DataType.Float32;
+
+    /// <summary>For a data-dependent output: the index of the int32 [N] output holding its valid row count; -1 otherwise.</summary>
+    public virtual int CountOutputOf(int output) => -1;
+
     /// <summary>Output dimensions from input dimensions; throws <see cref="ShapeException"/> when they do not fit.</summary>
-    public abstract int[] InferShape(IReadOnlyList<int[]> inputs);
+    public abstract int[][] InferShapes(IReadOnlyList<int[]> inputs);
 
     /// <summary>Multiply-accumulates for one run at these shapes (0 for ops that do no MACs).</summary>
-    public virtual long Macs(IReadOnlyList<int[]> inputs, int[] output) => 0;
+    public virtual long Macs(IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs) => 0;
 
     /// <summary>Parameters with names relative to the node (<c>weight</c>, <c>norm.running_var</c>).</summary>
     public virtual IEnumerable<ParameterSpec> Parameters => [];
+
+    /// <summary>
+    /// The input whose buffer the first output may overwrite (the op reads each element of it only
+    /// before writing the same element: elementwise ops, a fused residual); -1 when none may be.
+    /// The memory planner reuses the buffer when nothing reads that input afterwards.
+    /// </summary>
+    public virtual int InPlaceInput => -1;
+
+    /// <summary>
+    /// True when the outputs depend on the input shapes alone (anchor grids): a backend computes
+    /// them once when it prepares a plan, never per run, and the inputs' data is not read.
+    /// </summary>
+    public virtual bool DependsOnShapesOnly => false;
 
     /// <summary>A one-line summary of the attributes, for <c>d2sharp graph</c>.</summary>
     public abstract string Describe();
@@ -31,29 +59,8 @@ public abstract class Op
             throw new ShapeException($"{what} must have rank {rank}, got {Tensor.ShapeString(dims)}");
     }
 
-    /// <summary>
-    /// Checks that a reference implementation was handed a view of the extents its spec implies, so
-    /// a planner or caller mistake fails loudly instead of reading a neighbour's slot.
-    /// </summary>
-    protected static void ExpectExtents(FeatureMap map, int n, int c, int h, int w, string what)
-    {
-        if (map.N != n || map.C != c || map.H != h || map.W != w)
-            throw new ShapeException($"{what} is {Tensor.ShapeString(map.NchwShape)}, expected {Tensor.ShapeString([n, c, h, w])}");
-    }
-
-    /// <summary>
-    /// The fused activation. ReLU as <c>torch.relu</c>: NaN stays NaN (<see cref="MathF.Max(float, float)"/>
-    /// propagates it), so a broken input is not silently turned into zeros.
-    /// </summary>
-    protected static float Activate(float value, Activation activation) =>
-        activation == Activation.Relu ? MathF.Max(value, 0f) : value;
-
-    /// <summary>Checks a parameter array's length (a weight of the wrong layer or a truncated checkpoint entry).</summary>
-    protected static void ExpectLength(float[] array, long length, string what)
-    {
-        if (array.LongLength != length)
-            throw new ShapeException($"{what} has {array.LongLength} elements, expected {length}");
-    }
+    /// <summary>The fused activation of convs, GroupNorm and Add.</summary>
+    protected static string DescribeActivation(Activation activation) => activation == Activation.Relu ? " +relu" : "";
 }
 
 public enum Activation { None, Relu }

@@ -11,6 +11,9 @@ public static class Registries
     /// <summary><c>MODEL.ANCHOR_GENERATOR.NAME</c> → anchor generator builder.</summary>
     public static Registry<AnchorGeneratorBuilder> AnchorGenerators { get; } = CreateAnchorGenerators();
 
+    /// <summary><c>MODEL.RPN.HEAD_NAME</c> → RPN head builder.</summary>
+    public static Registry<RpnHeadBuilder> RpnHeads { get; } = CreateRpnHeads();
+
     private static Registry<BackboneBuilder> CreateBackbones()
     {
         var r = new Registry<BackboneBuilder>("BACKBONE");
@@ -24,6 +27,13 @@ public static class Registries
     {
         var r = new Registry<AnchorGeneratorBuilder>("ANCHOR_GENERATOR");
         r.Register("DefaultAnchorGenerator", DefaultAnchorGenerator.Build);
+        return r;
+    }
+
+    private static Registry<RpnHeadBuilder> CreateRpnHeads()
+    {
+        var r = new Registry<RpnHeadBuilder>("RPN_HEAD");
+        r.Register("StandardRPNHead", RpnBuilder.StandardRpnHead);
         return r;
     }
 }

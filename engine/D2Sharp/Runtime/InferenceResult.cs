@@ -1,8 +1,9 @@
 namespace D2Sharp.Runtime;
 
 /// <summary>
-/// What one run produced: every backbone feature (NCHW) and anchor grid ([K, 4] XYXY) by name,
-/// in the graph's output order, plus the sizes of the images inside the padded batch.
+/// What one run produced: every graph output by name (features NCHW float32, anchors [K, 4] XYXY,
+/// RPN top-k logits and int64 indices…), in the graph's output order, plus the size of each image
+/// inside the padded batch.
 /// </summary>
 public sealed class InferenceResult
 {
@@ -14,11 +15,15 @@ public sealed class InferenceResult
     }
 
     public IReadOnlyList<KeyValuePair<string, Tensor>> Outputs { get; }
+    /// <summary>Each image's (height, width) after resizing, before padding: what Detectron2 calls <c>image_sizes</c>.</summary>
     public IReadOnlyList<(int Height, int Width)> ImageSizes { get; }
-    /// <summary>Time spent in the backend (preprocessing excluded).</summary>
+    /// <summary>Time spent in the backend (resizing and output copies excluded).</summary>
     public TimeSpan Elapsed { get; }
 
     public Tensor this[string name] =>
         Outputs.FirstOrDefault(o => o.Key == name).Value
         ?? throw new KeyNotFoundException($"no output '{name}'; outputs: {string.Join(", ", Outputs.Select(o => o.Key))}");
 }
+
+/// <summary>What an allocation-free run reports: the padded input size it ran at and the time in the backend.</summary>
+public readonly record struct RunInfo(int Batch, int Height, int Width, TimeSpan Elapsed);

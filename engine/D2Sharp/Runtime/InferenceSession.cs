@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using D2Sharp.Backends;
 using D2Sharp.Config;
-using D2Sharp.Graph;
 using D2Sharp.Imaging;
 using D2Sharp.Modeling;
 using D2Sharp.Ops;
@@ -10,46 +10,59 @@ using D2Sharp.Weights;
 namespace D2Sharp.Runtime;
 
 /// <summary>
-/// The library entry point: a built model with its weights on one backend. Runs images (resized,
-/// normalised and padded as Detectron2 does) or already-normalised NCHW tensors, and returns every
-/// backbone output and anchor grid. Plans are compiled once per input size and reused, so repeated
-/// runs at one size allocate no new intermediate buffers; the most recently used
-/// <see cref="MaxCachedPlans"/> sizes keep theirs. Runs on one session are serialised; use one
-/// session per concurrent caller for parallel throughput.
+/// The library entry point: a built model whose weights are bound once to one backend. Runs
+/// images (resized as Detectron2 does, then normalised and padded by the graph's first op) or
+/// already-normalised NCHW tensors, and returns every graph output. Each padded input size gets
+/// its own plan, made on first use with no weight work and kept for the <see cref="MaxCachedPlans"/>
+/// most recently used sizes; all plans share one arena that grows to the largest. Runs on one
+/// session are serialised; use one session per concurrent caller for parallel throughput.
 /// </summary>
 public sealed class InferenceSession : IDisposable
 {
-    private readonly IBackend _backend;
-    // Most recently used first; each executor owns an arena sized for its input.
-    private readonly LinkedList<((int N, int H, int W) Size, IPlanExecutor Executor)> _executors = new();
+    private enum Entry { Images, Normalized }
+
+    private readonly IBoundModel _bound;
+    // Most recently used first.
+    private readonly LinkedList<((Entry Entry, int N, int H, int W) Key, IPlanExecutor Executor)> _executors = new();
     private readonly Lock _gate = new();
+    // Staging for inputs that need padding, grown to the largest seen, so a repeated size allocates nothing.
+    private byte[] _pixels = [];
+    private int[] _sizes = [];
+    private float[] _padded = [];
+    private readonly int _minSize, _maxSize;
+    private int _maxCachedPlans = 16;
     private bool _disposed;
 
     private InferenceSession(ModelSpec model, ModelWeights weights, IBackend backend, CheckpointMatch? match)
     {
+        if (weights.Graph != model.Graph) throw new ArgumentException("the weights were prepared for a different graph than the model's");
         Model = model;
         Weights = weights;
-        _backend = backend;
         WeightsMatch = match;
+        _minSize = model.Config.GetInt("INPUT.MIN_SIZE_TEST");
+        _maxSize = model.Config.GetInt("INPUT.MAX_SIZE_TEST");
+        _bound = backend.Bind(model.Graph, weights);
     }
 
     public ModelSpec Model { get; }
     public ModelWeights Weights { get; }
-    /// <summary>How the checkpoint matched the graph; null when the weights were initialised deterministically.</summary>
+    /// <summary>How the checkpoint matched the graph; null when the weights were initialised deterministically or given directly.</summary>
     public CheckpointMatch? WeightsMatch { get; }
-    public string Device => _backend.Name;
+    public string Device => _bound.Backend.Name;
+
+    /// <summary>Bytes of the arena the plans share: the largest any input size so far needed.</summary>
+    public long ArenaBytes => _bound.ArenaBytes;
 
     /// <summary>
-    /// How many input sizes keep a compiled plan (and its arena). Resized images of different
-    /// aspect ratios pad to different sizes; older plans beyond this count are released.
+    /// How many input sizes keep a prepared plan (its layout and constants such as anchor grids;
+    /// the arena is shared). Older plans beyond this count are released and prepared again on
+    /// their next use, which costs no weight work.
     /// </summary>
     public int MaxCachedPlans
     {
         get => _maxCachedPlans;
         set => _maxCachedPlans = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
     }
-
-    private int _maxCachedPlans = 4;
 
     internal int CachedPlans
     {
@@ -58,113 +71,203 @@ public sealed class InferenceSession : IDisposable
 
     /// <summary>
     /// Loads a Detectron2 YAML (with <c>_BASE_</c> chain and <paramref name="opts"/> overrides), builds
-    /// the model, and loads <paramref name="weightsPath"/> (a <c>.pkl</c>) or, when null, initialises
-    /// the weights deterministically.
+    /// the model, loads <paramref name="weightsPath"/> (a <c>.pkl</c>) or, when null, initialises the
+    /// weights deterministically, and binds them to the options' device.
     /// </summary>
-    public static InferenceSession Load(string configPath, IReadOnlyList<string>? opts = null, string? weightsPath = null, string device = "cpu")
+    public static InferenceSession Load(string configPath, IReadOnlyList<string>? opts = null, string? weightsPath = null,
+        SessionOptions? options = null)
     {
+        options ??= new SessionOptions();
         var cfg = ConfigLoader.Load(configPath, opts);
-        var model = ModelBuilder.Build(cfg);
+        var model = ModelBuilder.Build(cfg, options.Scope);
+        var backend = BackendFactory.Create(options.Device, options.Threads);
         if (weightsPath == null)
-            return Create(model, WeightBinder.Initialize(model.Graph), BackendFactory.Create(device));
+            return new InferenceSession(model, WeightBinder.Initialize(model.Graph), backend, null);
         var (weights, match) = WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
-        return new InferenceSession(model, weights, BackendFactory.Create(device), match);
+        return new InferenceSession(model, weights, backend, match);
     }
 
-    public static InferenceSession Create(ModelSpec model, ModelWeights weights, IBackend backend)
-    {
-        if (weights.Graph != model.Graph) throw new ArgumentException("the weights were prepared for a different graph than the model's");
-        return new InferenceSession(model, weights, backend, null);
-    }
+    public static InferenceSession Create(ModelSpec model, ModelWeights weights, IBackend backend) => new(model, weights, backend, null);
 
-    /// <summary>Detectron2's test-time preprocessing: ResizeShortestEdge(MIN_SIZE_TEST, MAX_SIZE_TEST) unless MIN_SIZE_TEST is 0, then normalise and pad.</summary>
-    public ImageBatch Preprocess(IReadOnlyList<Image> images)
+    /// <summary>Detectron2's test-time resize: ResizeShortestEdge(MIN_SIZE_TEST, MAX_SIZE_TEST), or none when MIN_SIZE_TEST is 0.</summary>
+    public Image Resize(Image image)
     {
-        if (images.Count == 0) throw new ArgumentException("no images to run");
-        int minSize = Model.Config.GetInt("INPUT.MIN_SIZE_TEST");
-        int maxSize = Model.Config.GetInt("INPUT.MAX_SIZE_TEST");
-        var prepared = images.Select(img =>
-        {
-            if (img.Format != Model.InputFormat)
-                throw new ImageFormatException($"image is {img.Format} but the model reads {Model.InputFormat} (INPUT.FORMAT); load it with that format");
-            return minSize > 0 ? ResizeShortestEdge.Apply(img, minSize, maxSize) : img;
-        }).ToList();
-        return Preprocessor.Normalize(prepared, Model.PixelMean, Model.PixelStd, Model.SizeDivisibility);
+        if (image.Format != Model.InputFormat)
+            throw new ImageFormatException($"image is {image.Format} but the model reads {Model.InputFormat} (INPUT.FORMAT); load it with that format");
+        return _minSize > 0 ? ResizeShortestEdge.Apply(image, _minSize, _maxSize) : image;
     }
 
     public InferenceResult Run(params Image[] images) => Run((IReadOnlyList<Image>)images);
 
+    /// <summary>Resizes, normalises and pads <paramref name="images"/> as one batch and returns every output in new tensors.</summary>
     public InferenceResult Run(IReadOnlyList<Image> images)
     {
-        var batch = Preprocess(images);
-        return Execute(batch.Tensor, batch.ImageSizes);
+        var resized = images.Select(Resize).ToArray();
+        lock (_gate)
+        {
+            var (executor, elapsed) = RunImages(resized);
+            return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
+        }
     }
 
     /// <summary>
-    /// Runs an already-normalised float32 N×C×H×W tensor; it is zero-padded bottom/right to the
+    /// As <see cref="Run(IReadOnlyList{Image})"/>, writing only the outputs bound in
+    /// <paramref name="outputs"/> into the caller's buffers. After the first run at a size it
+    /// allocates nothing, as long as no image needs resizing (MIN_SIZE_TEST 0, or images already at
+    /// the size the resize picks).
+    /// </summary>
+    public RunInfo RunInto(IReadOnlyList<Image> images, OutputBuffers outputs)
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < images.Count; i++)
+            {
+                var image = Resize(images[i]);
+                if (image != images[i])
+                    throw new ArgumentException($"image {i} is {images[i].Height}x{images[i].Width}; RunInto takes images at the size INPUT.MIN_SIZE_TEST gives ({image.Height}x{image.Width}): call Resize first");
+            }
+            var (executor, elapsed) = RunImages(images);
+            return Deliver(executor, outputs, elapsed);
+        }
+    }
+
+    /// <summary>
+    /// Runs an already-normalised float32 N×3×H×W tensor; it is zero-padded bottom/right to the
     /// backbone's size divisibility when it is not a multiple already.
     /// </summary>
     public InferenceResult RunNormalized(Tensor input)
     {
-        if (input.Rank != 4 || input.Shape[1] != Model.Graph.Input.Spec.Channels)
-            throw new ShapeException(
-                $"normalised input must be N×{Model.Graph.Input.Spec.Channels}×H×W float32, got {Tensor.ShapeString(input.Shape)}");
-        var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
-        return Execute(PadToDivisibility(input, Model.SizeDivisibility), sizes);
-    }
-
-    private InferenceResult Execute(Tensor input, IReadOnlyList<(int Height, int Width)> imageSizes)
-    {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var executor = ExecutorFor((input.Shape[0], input.Shape[2], input.Shape[3]));
-            var watch = Stopwatch.StartNew();
-            executor.Run(input.Data);
-            watch.Stop();
-            var outputs = new List<KeyValuePair<string, Tensor>>();
-            foreach (var (name, value) in Model.Graph.Outputs)
-            {
-                var t = new Tensor(executor.Plan.ShapeOf(value));
-                executor.ReadOutput(name, t.Data);
-                outputs.Add(new(name, t));
-            }
-            return new InferenceResult(outputs, imageSizes, watch.Elapsed);
+            var (executor, elapsed) = RunTensor(input);
+            var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
+            return Collect(executor, sizes, elapsed);
         }
     }
 
-    private IPlanExecutor ExecutorFor((int N, int H, int W) size)
+    /// <summary>As <see cref="RunNormalized(Tensor)"/>, writing the bound outputs into the caller's buffers; allocates nothing after the first run at a size.</summary>
+    public RunInfo RunNormalizedInto(Tensor input, OutputBuffers outputs)
+    {
+        lock (_gate)
+        {
+            var (executor, elapsed) = RunTensor(input);
+            return Deliver(executor, outputs, elapsed);
+        }
+    }
+
+    private (IPlanExecutor, TimeSpan) RunImages(IReadOnlyList<Image> images)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (images.Count == 0) throw new ArgumentException("no images to run");
+        int maxHeight = 0, maxWidth = 0;
+        // Both callers passed every image through Resize, which checked its format.
+        for (int i = 0; i < images.Count; i++)
+        {
+            maxHeight = Math.Max(maxHeight, images[i].Height);
+            maxWidth = Math.Max(maxWidth, images[i].Width);
+        }
+        var (height, width) = Model.PaddedSize(maxHeight, maxWidth);
+        int n = images.Count, channels = Model.PixelMean.Count;
+        var executor = ExecutorFor((Entry.Images, n, height, width));
+
+        var pixels = Staging(ref _pixels, n * height * width * channels);
+        var sizes = Staging(ref _sizes, 2 * n);
+        pixels.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            var image = images[i];
+            int row = image.Width * channels;
+            for (int y = 0; y < image.Height; y++)
+                image.Pixels.AsSpan(y * row, row).CopyTo(pixels.Slice(((i * height) + y) * width * channels, row));
+            sizes[2 * i] = image.Height;
+            sizes[2 * i + 1] = image.Width;
+        }
+        executor.SetInput(0, pixels);
+        executor.SetInput(1, MemoryMarshal.AsBytes(sizes));
+        return (executor, Execute(executor));
+    }
+
+    private (IPlanExecutor, TimeSpan) RunTensor(Tensor input)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int channels = Model.PixelMean.Count;
+        if (input.Rank != 4 || input.Shape[1] != channels || input.Type != DataType.Float32)
+            throw new ShapeException($"normalised input must be N×{channels}×H×W float32, got {input.Type.Name()} {Tensor.ShapeString(input.Shape)}");
+        int n = input.Shape[0], h = input.Shape[2], w = input.Shape[3];
+        var (height, width) = Model.PaddedSize(h, w);
+        var executor = ExecutorFor((Entry.Normalized, n, height, width));
+        if (height == h && width == w)
+        {
+            executor.SetInput(0, input.Bytes);
+        }
+        else
+        {
+            var padded = Staging(ref _padded, n * channels * height * width);
+            padded.Clear();
+            for (int plane = 0; plane < n * channels; plane++)
+                for (int y = 0; y < h; y++)
+                    input.Data.AsSpan((plane * h + y) * w, w).CopyTo(padded.Slice((plane * height + y) * width, w));
+            executor.SetInput(0, MemoryMarshal.AsBytes(padded));
+        }
+        return (executor, Execute(executor));
+    }
+
+    private static TimeSpan Execute(IPlanExecutor executor)
+    {
+        long start = Stopwatch.GetTimestamp();
+        executor.Run();
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    private static InferenceResult Collect(IPlanExecutor executor, IReadOnlyList<(int, int)> imageSizes, TimeSpan elapsed)
+    {
+        var outputs = executor.Plan.Outputs.Select(o => new KeyValuePair<string, Tensor>(o.Key, executor.GetOutput(o.Key))).ToList();
+        return new InferenceResult(outputs, imageSizes, elapsed);
+    }
+
+    private static RunInfo Deliver(IPlanExecutor executor, OutputBuffers outputs, TimeSpan elapsed)
+    {
+        var plan = executor.Plan;
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var (name, destination) = outputs[i];
+            int index = plan.OutputIndex(name);
+            var value = plan.Outputs[index].Value;
+            var shape = plan.ShapeOf(value);
+            if (!destination.Holds(value.Type) || destination.Length != Tensor.CountElements(shape))
+                throw new ArgumentException(
+                    $"output '{name}' is {value.Type.Name()} {Tensor.ShapeString(shape)} at this input size; its buffer holds {destination.Length} {destination.ElementName}");
+            executor.GetOutput(index, destination.Bytes);
+        }
+        var input = plan.ShapeOf(plan.Inputs[0]);
+        bool pixels = plan.Inputs[0].Type == DataType.UInt8;
+        return new RunInfo(input[0], pixels ? input[1] : input[2], pixels ? input[2] : input[3], elapsed);
+    }
+
+    private static Span<T> Staging<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    private IPlanExecutor ExecutorFor((Entry Entry, int N, int H, int W) key)
     {
         for (var node = _executors.First; node != null; node = node.Next)
         {
-            if (node.Value.Size != size) continue;
+            if (node.Value.Key != key) continue;
             _executors.Remove(node);
             _executors.AddFirst(node);
             return node.Value.Executor;
         }
-        var executor = _backend.Prepare(ExecutionPlan.Create(Model.Graph, size.N, size.H, size.W), Weights);
-        _executors.AddFirst((size, executor));
+        var plan = key.Entry == Entry.Images ? Model.PlanForImages(key.N, key.H, key.W) : Model.PlanForNormalized(key.N, key.H, key.W);
+        var executor = _bound.Prepare(plan);
+        _executors.AddFirst((key, executor));
         while (_executors.Count > _maxCachedPlans)
         {
             _executors.Last!.Value.Executor.Dispose();
             _executors.RemoveLast();
         }
         return executor;
-    }
-
-    private static Tensor PadToDivisibility(Tensor t, int divisibility)
-    {
-        if (divisibility <= 1) return t;
-        int h = t.Shape[2], w = t.Shape[3];
-        int ph = (h + divisibility - 1) / divisibility * divisibility;
-        int pw = (w + divisibility - 1) / divisibility * divisibility;
-        if (ph == h && pw == w) return t;
-        int n = t.Shape[0], c = t.Shape[1];
-        var padded = new Tensor([n, c, ph, pw]);
-        for (int plane = 0; plane < n * c; plane++)
-            for (int y = 0; y < h; y++)
-                t.Data.AsSpan((plane * h + y) * w, w).CopyTo(padded.Data.AsSpan((plane * ph + y) * pw, w));
-        return padded;
     }
 
     public void Dispose()
@@ -175,6 +278,7 @@ public sealed class InferenceSession : IDisposable
             _disposed = true;
             foreach (var (_, executor) in _executors) executor.Dispose();
             _executors.Clear();
+            _bound.Dispose();
         }
     }
 }

@@ -25,8 +25,6 @@ public sealed class ModelWeights
     /// <summary>Where the weights came from (a checkpoint path, or the deterministic initialiser).</summary>
     public string Source { get; }
 
-    public NodeWeights For(Node node) =>
-        node.Id < _byNode.Length && _byNode[node.Id] is { } w
-            ? w
-            : throw new InvalidOperationException($"no weights were prepared for node '{node.Name}' ({node.Op.Kind})");
+    /// <summary>The node's weights, or null when its op has no parameters.</summary>
+    public NodeWeights? TryFor(Node node) => node.Id < _byNode.Length ? _byNode[node.Id] : null;
 }

@@ -93,6 +93,8 @@ public static class WeightBinder
             bool offsetConv = node.Name.EndsWith(".conv2_offset", StringComparison.Ordinal);
             foreach (var p in node.Op.Parameters)
             {
+                // A module applied to several levels (the RPN head) has one set of parameters.
+                if (parameters.ContainsKey(node.ParameterName(p.Name))) continue;
                 var t = new Tensor(p.Shape);
                 if (p.Name == "weight" && p.Shape.Length == 4 && !offsetConv)
                 {

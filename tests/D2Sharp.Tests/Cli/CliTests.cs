@@ -66,10 +66,27 @@ public class CliTests
     {
         var (code, stdout, stderr) = Run("graph", "--config", TinyConfig, "--size", "96x128");
         Assert.That(code, Is.EqualTo(0), stderr);
-        Assert.That(stdout, Does.Contain("Conv2d       backbone.bottom_up.stem.conv1"));
+        Assert.That(stdout, Does.Match(@"NormalizeImage\s+preprocess"));
+        Assert.That(stdout, Does.Match(@"Conv2d\s+backbone\.bottom_up\.stem\.conv1"));
+        Assert.That(stdout, Does.Match(@"AnchorGrid\s+anchor_generator\.p2  \(once per plan\)"));
         Assert.That(stdout, Does.Contain("param backbone.fpn_lateral2.bias [32]"));
         Assert.That(stdout, Does.Contain("[1, 32, 24, 32]"));
-        Assert.That(stdout, Does.Contain("total MACs:"));
+        Assert.That(stdout, Does.Contain("total MACs:").And.Contain("activation arena:"));
+    }
+
+    [Test]
+    public void RunWithTheRpnScopeWritesTheHeadsOutputsAndTypedTopK()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_rpn.npz");
+        var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"),
+            "--input", c.Path("image.npy"), "--scope", "rpn", "--threads", "2", "--output", output]);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Match(@"rpn_topk_indices_p2\s+int64\s+\[1, 1000\]"));
+        var actual = Npz.Read(output);
+        Assert.That(actual["rpn_topk_indices_p2"].DType, Is.EqualTo("<i8"));
+        Tolerance.AssertClose("rpn_objectness_p3", actual["rpn_objectness_p3"].ToTensor(), c.Expected["rpn_objectness_p3"].ToTensor());
+        File.Delete(output);
     }
 
     [Test]
@@ -96,6 +113,7 @@ public class CliTests
     [TestCase(new[] { "run", "--config" }, 2, "option --config needs a value")]
     [TestCase(new[] { "run", "--input", "x.png" }, 2, "missing required option --config")]
     [TestCase(new[] { "graph", "--config", "x.yaml", "--bogus" }, 2, "unknown option --bogus")]
+    [TestCase(new[] { "graph", "--config", "x.yaml", "--scope", "heads" }, 2, "--scope must be backbone or rpn")]
     public void UsageErrorsExitWith2AndExplain(string[] args, int expectedCode, string message)
     {
         var (code, stdout, stderr) = Run(args);

@@ -11,10 +11,7 @@ namespace D2Sharp.Tests.Config;
 [TestFixture]
 public class FixtureConfigTests
 {
-    private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
-
-    [Test]
-    public void ThereAreFixtureCases() => Assert.That(Cases().Count(), Is.GreaterThanOrEqualTo(8));
+    private static IEnumerable<string> Cases() => FixtureCase.Backbone;
 
     [TestCaseSource(nameof(Cases))]
     public void LoadedConfigEqualsDetectron2sDump(string caseName)
@@ -49,8 +46,7 @@ public class FixtureConfigTests
 
     private static CfgNode LoadLikeDetectron2(string caseName)
     {
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture(caseName, "case.json")));
-        JsonElement root = json.RootElement;
+        JsonElement root = FixtureCase.Load(caseName).Json;
         string configFile = root.GetProperty("config_file").GetString()!;
         Assert.That(configFile, Does.StartWith("configs/"));
         string[] opts = [.. Strings(root, "opts"), .. Strings(root, "harness_opts")];

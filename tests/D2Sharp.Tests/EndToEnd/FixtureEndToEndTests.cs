@@ -75,13 +75,14 @@ public class FixtureEndToEndTests
     }
 
     [Test]
-    public void RepeatedRunsReuseThePlanAndGiveIdenticalResults()
+    public void RepeatedRunsAtOneSizeUseOnePlanAndGiveIdenticalResults()
     {
         var c = FixtureCase.Load("tiny_r50_fpn");
         using var session = OpenSession(c);
         var input = Npy.Read(c.Path("input.npy")).ToTensor();
         var first = session.RunNormalized(input);
         var second = session.RunNormalized(input);
+        Assert.That(session.CachedPlans, Is.EqualTo(1));
         foreach (var (name, t) in first.Outputs)
             Assert.That(second[name].Data, Is.EqualTo(t.Data), name);
     }

@@ -5,6 +5,7 @@ using D2Sharp.Weights;
 using D2Sharp.Backends.Reference;
 using D2Sharp.Runtime;
 using D2Sharp.IO;
+using D2Sharp.Tests.Backends;
 
 namespace D2Sharp.Tests.EndToEnd;
 
@@ -83,7 +84,7 @@ public class IntermediateParityTests
         var c = FixtureCase.Load(caseName);
         var intermediates = c.Intermediates;
         string key = $"bottom_up.{stage}.0.conv2";
-        var (model, weights) = Load(c);
+        var model = ModelBuilder.Build(c.LoadResolvedConfig());
         var node = model.Graph.Nodes.Single(n => n.Name == $"backbone.{key}");
         var op = (DeformConv2d)node.Op;
         // Detectron2 records conv2's output after its norm and before the block's ReLU.
@@ -93,13 +94,13 @@ public class IntermediateParityTests
             Padding = op.Padding, Dilation = op.Dilation, Groups = op.Groups, DeformableGroups = op.DeformableGroups,
             Modulated = op.Modulated, Norm = op.Norm,
         };
-        var x = FeatureMap.FromNchw(intermediates[key + ".input"].ToTensor());
+        var x = intermediates[key + ".input"].ToTensor();
         var rawOffset = intermediates[$"bottom_up.{stage}.0.conv2_offset.output"].ToTensor();
         var expected = intermediates[key + ".output"].ToTensor();
-        var y = FeatureMap.Allocate(expected.Shape[0], expected.Shape[2], expected.Shape[3], expected.Shape[1]);
-        var w = weights.For(node);
-        noRelu.Reference(x, FeatureMap.FromNchw(rawOffset), w.Weight, w.Bias, y);
-        Tolerance.AssertClose($"{caseName}/{key}", y.ToNchw(), expected);
+        var checkpoint = CheckpointLoader.Load(c.Path("model.pkl"));
+        var parameters = noRelu.Parameters.ToDictionary(p => p.Name, p => checkpoint.Tensors[node.ParameterName(p.Name)]);
+        var y = OpRunner.Run(new ReferenceBackend(), noRelu, [x, rawOffset], parameters)[0];
+        Tolerance.AssertClose($"{caseName}/{key}", y, expected);
 
         // The layout the op assumes: offsets are the first 18·DG raw channels, the mask the sigmoid of the rest.
         var offsets = intermediates[key + ".offset"].ToTensor();

@@ -7,7 +7,7 @@ namespace D2Sharp.Tests.IO;
 [TestFixture]
 public class NpyFixtureTests
 {
-    private static IEnumerable<string> Cases() => TestPaths.FixtureCases;
+    private static IEnumerable<string> Cases() => FixtureCase.Backbone;
 
     private static IEnumerable<string> CasesWithIntermediates() =>
         Cases().Where(c => FixtureCase.Load(c).Json.GetProperty("intermediates").ValueKind != JsonValueKind.Null);

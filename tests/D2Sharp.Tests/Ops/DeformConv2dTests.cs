@@ -1,8 +1,10 @@
 using D2Sharp.Ops;
+using D2Sharp.Tests.Backends;
 using static D2Sharp.Tests.Ops.OpsTestSupport;
 
 namespace D2Sharp.Tests.Ops;
 
+/// <summary>Hand-worked values of the reference DeformConv2d; the shape sweep is in the backend-op harness.</summary>
 [TestFixture]
 public class DeformConv2dTests
 {
@@ -14,9 +16,22 @@ public class DeformConv2dTests
     private static float[] Run(DeformConv2d op, float[] x, int n, int h, int w, float[] offsetMask, float[] weight, float[]? bias = null)
     {
         var (ho, wo) = OutputSize(op, h, w);
-        var y = FeatureMap.Allocate(n, ho, wo, op.OutChannels);
-        op.Reference(MapFromNchw(x, n, op.InChannels, h, w), MapFromNchw(offsetMask, n, op.OffsetChannels, ho, wo), weight, bias, y);
-        return ToNchw(y);
+        var parameters = Weight(weight, [op.OutChannels, op.InChannels / op.Groups, op.Kernel, op.Kernel]);
+        if (bias != null)
+        {
+            // Detectron2's deformable convs have no bias of their own: it comes from the folded norm.
+            op = new DeformConv2d
+            {
+                InChannels = op.InChannels, OutChannels = op.OutChannels, Kernel = op.Kernel, Stride = op.Stride, Padding = op.Padding,
+                Dilation = op.Dilation, Groups = op.Groups, DeformableGroups = op.DeformableGroups, Modulated = op.Modulated,
+                Activation = op.Activation, Norm = FoldedNorm.FrozenBN,
+            };
+            parameters["norm.weight"] = Nchw(Enumerable.Repeat(1f, bias.Length).ToArray(), bias.Length);
+            parameters["norm.bias"] = Nchw(bias, bias.Length);
+            parameters["norm.running_mean"] = new Tensor([bias.Length]);
+            parameters["norm.running_var"] = Nchw(Enumerable.Repeat(1 - 1e-5f, bias.Length).ToArray(), bias.Length);
+        }
+        return RunReference(op, [Nchw(x, n, op.InChannels, h, w), Nchw(offsetMask, n, op.OffsetChannels, ho, wo)], parameters);
     }
 
     /// <summary>An offset(+mask) input with the same value in every pixel: channel ch holds perChannel[ch].</summary>
@@ -39,20 +54,18 @@ public class DeformConv2dTests
     [TestCase(1, 1)]
     [TestCase(2, 1)]
     [TestCase(1, 2)]
-    public void ZeroOffsetsGiveExactlyTheConvolution(int stride, int dilation)
+    public void ZeroOffsetsGiveTheConvolution(int stride, int dilation)
     {
         var random = new Random(stride * 10 + dilation);
-        var op = new DeformConv2d { InChannels = 3, OutChannels = 4, Stride = stride, Dilation = dilation, Padding = dilation, Activation = Activation.Relu };
-        var conv = new Conv2d { InChannels = 3, OutChannels = 4, KernelH = 3, KernelW = 3, Stride = stride, Dilation = dilation, Padding = dilation, Activation = Activation.Relu };
+        var op = new DeformConv2d { InChannels = 3, OutChannels = 4, Stride = stride, Dilation = dilation, Padding = dilation };
+        var conv = new Conv2d { InChannels = 3, OutChannels = 4, KernelH = 3, KernelW = 3, Stride = stride, Dilation = dilation, Padding = dilation };
         var x = RandomArray(random, 3 * 5 * 6);
         var weight = RandomArray(random, 4 * 3 * 9);
-        var bias = RandomArray(random, 4);
         var (ho, wo) = OutputSize(op, 5, 6);
 
-        var deformed = Run(op, x, 1, 5, 6, new float[op.OffsetChannels * ho * wo], weight, bias);
-        var plain = FeatureMap.Allocate(1, ho, wo, 4);
-        conv.Reference(MapFromNchw(x, 1, 3, 5, 6), weight, bias, null, plain);
-        Assert.That(deformed, Is.EqualTo(ToNchw(plain)));
+        var deformed = Run(op, x, 1, 5, 6, new float[op.OffsetChannels * ho * wo], weight);
+        var plain = NaiveOps.Conv(conv, x, 1, 5, 6, weight, null, null);
+        Assert.That(deformed, Is.EqualTo(plain.Select(v => (float)v).ToArray()).Within(1e-6));
     }
 
     [Test]
@@ -65,9 +78,15 @@ public class DeformConv2dTests
         var weight = RandomArray(random, 3 * 2 * 9);
 
         var deformed = Run(op, x, 1, 4, 5, new float[27 * 4 * 5], weight);
-        var plain = FeatureMap.Allocate(1, 4, 5, 3);
-        conv.Reference(MapFromNchw(x, 1, 2, 4, 5), weight, null, null, plain);
-        Assert.That(deformed, Is.EqualTo(ToNchw(plain).Select(v => v * 0.5f).ToArray()));
+        var plain = NaiveOps.Conv(conv, x, 1, 4, 5, weight, null, null);
+        Assert.That(deformed, Is.EqualTo(plain.Select(v => (float)(v * 0.5)).ToArray()).Within(1e-6));
+    }
+
+    [Test]
+    public void BiasFromTheFoldedNormIsAddedBeforeTheRelu()
+    {
+        var op = new DeformConv2d { InChannels = 1, OutChannels = 2, Kernel = 1, Padding = 0, Activation = Activation.Relu };
+        Assert.That(Run(op, [3], 1, 1, 1, [0, 0], [1, -1], bias: [0.5f, 1]), Is.EqualTo(new float[] { 3.5f, 0 }));
     }
 
     [Test]
@@ -144,110 +163,14 @@ public class DeformConv2dTests
     public void OffsetWithTheWrongChannelCountIsAShapeError()
     {
         var op = new DeformConv2d { InChannels = 1, OutChannels = 1, Modulated = true };
-        var x = FeatureMap.Allocate(1, 3, 3, 1);
-        var offsets = FeatureMap.Allocate(1, 3, 3, 18);
-        var y = FeatureMap.Allocate(1, 3, 3, 1);
-        Assert.That(() => op.Reference(x, offsets, new float[9], null, y),
-            Throws.TypeOf<ShapeException>().With.Message.Contains("DeformConv2d offset"));
+        Assert.That(() => RunReference(op, [Nchw(new float[9], 1, 1, 3, 3), Nchw(new float[18 * 9], 1, 18, 3, 3)], Weight(new float[9], [1, 1, 3, 3])),
+            Throws.TypeOf<ShapeException>().With.Message.Contains("DeformConv2d offset must be [1, 27, 3, 3]"));
     }
 
-    /// <summary>
-    /// Random offsets of a few pixels (many samples fall partly or wholly off the map) and random
-    /// mask logits, against a naive NCHW double implementation of torchvision's deform_conv2d
-    /// written here from its definition, fed the offset and mask tensors separately as torchvision
-    /// takes them.
-    /// </summary>
-    [Test]
-    public void MatchesNaiveDeformConvolutionOverAShapeSweep(
-        [Values(1, 2)] int stride, [Values(1, 2)] int dilation, [Values(1, 2)] int groups,
-        [Values(1, 2)] int deformableGroups, [Values(false, true)] bool modulated)
+    private static float[] RandomArray(Random random, int length, double scale = 1)
     {
-        var random = new Random(stride * 1000 + dilation * 100 + groups * 10 + deformableGroups + (modulated ? 5 : 0));
-        bool split = groups > 1 || deformableGroups > 1;
-        (int In, int Out)[] channelPairs = split ? [(2, 4), (4, 2), (8, 8)] : [(1, 3), (3, 1), (8, 8)];
-        foreach (int h in new[] { 1, 5, 7 })
-        foreach (int w in new[] { 1, 5, 7 })
-        foreach (var (cin, cout) in channelPairs)
-        {
-            var op = new DeformConv2d
-            {
-                InChannels = cin, OutChannels = cout, Stride = stride, Padding = dilation, Dilation = dilation,
-                Groups = groups, DeformableGroups = deformableGroups, Modulated = modulated,
-            };
-            var (ho, wo) = OutputSize(op, h, w);
-            const int n = 2;
-            int taps = 9 * deformableGroups;
-            var x = RandomArray(random, n * cin * h * w);
-            var weight = RandomArray(random, cout * (cin / groups) * 9);
-            var bias = RandomArray(random, cout);
-            var offsets = RandomArray(random, n * 2 * taps * ho * wo, scale: 3);
-            var logits = modulated ? RandomArray(random, n * taps * ho * wo, scale: 4) : null;
-
-            var expected = NaiveDeformConv(op, x, n, h, w, offsets, logits?.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(), weight, bias);
-            var actual = Run(op, x, n, h, w, ConcatChannels(offsets, logits, n, ho * wo), weight, bias);
-            AssertClose(actual, expected, 1e-5, $"deform {op.Describe()} on {h}x{w} cin={cin} cout={cout}");
-        }
-    }
-
-    /// <summary>The offset conv's output as Detectron2 reads it: offsets first, then the mask logits (chunk(3)).</summary>
-    private static float[] ConcatChannels(float[] offsets, float[]? logits, int n, int pixels)
-    {
-        if (logits == null) return offsets;
-        int offsetPerSample = offsets.Length / n, logitPerSample = logits.Length / n;
-        var joined = new float[offsets.Length + logits.Length];
-        for (int b = 0; b < n; b++)
-        {
-            Array.Copy(offsets, b * offsetPerSample, joined, b * (offsetPerSample + logitPerSample), offsetPerSample);
-            Array.Copy(logits, b * logitPerSample, joined, b * (offsetPerSample + logitPerSample) + offsetPerSample, logitPerSample);
-        }
-        return joined;
-    }
-
-    /// <summary>
-    /// torchvision's deform_conv2d by its definition, per output element, in double. offsets is
-    /// [N, 2·DG·K, Ho, Wo] (Δy, Δx pairs per group and tap), mask [N, DG·K, Ho, Wo] or null. The
-    /// sampling point itself is a float32 sum, as torchvision forms it.
-    /// </summary>
-    private static double[] NaiveDeformConv(DeformConv2d op, float[] x, int n, int h, int w, float[] offsets, double[]? mask, float[] weight, float[] bias)
-    {
-        int k = op.Kernel, taps = k * k, cin = op.InChannels, cout = op.OutChannels;
-        var (ho, wo) = OutputSize(op, h, w);
-        int inPerGroup = cin / op.Groups, outPerGroup = cout / op.Groups, inPerDeformableGroup = cin / op.DeformableGroups;
-        int dgs = op.DeformableGroups;
-        var y = new double[n * cout * ho * wo];
-        for (int b = 0; b < n; b++)
-        for (int o = 0; o < cout; o++)
-        for (int oy = 0; oy < ho; oy++)
-        for (int ox = 0; ox < wo; ox++)
-        {
-            double sum = bias[o];
-            for (int ci = 0; ci < inPerGroup; ci++)
-            for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                int c = o / outPerGroup * inPerGroup + ci;
-                int dg = c / inPerDeformableGroup;
-                int tap = i * k + j;
-                float dy = offsets[((b * 2 * taps * dgs + dg * 2 * taps + 2 * tap) * ho + oy) * wo + ox];
-                float dx = offsets[((b * 2 * taps * dgs + dg * 2 * taps + 2 * tap + 1) * ho + oy) * wo + ox];
-                double m = mask?[((b * taps * dgs + dg * taps + tap) * ho + oy) * wo + ox] ?? 1.0;
-                float py = oy * op.Stride - op.Padding + i * op.Dilation + dy;
-                float px = ox * op.Stride - op.Padding + j * op.Dilation + dx;
-                double sample = BilinearOrZero(x, b, c, op.InChannels, h, w, py, px);
-                sum += m * sample * weight[((o * inPerGroup + ci) * k + i) * k + j];
-            }
-            y[((b * cout + o) * ho + oy) * wo + ox] = sum;
-        }
-        return y;
-    }
-
-    private static double BilinearOrZero(float[] x, int b, int c, int channels, int h, int w, double py, double px)
-    {
-        if (!(py > -1 && py < h && px > -1 && px < w)) return 0;
-        int y0 = (int)Math.Floor(py), x0 = (int)Math.Floor(px);
-        double fy = py - y0, fx = px - x0;
-        double Pixel(int iy, int ix) => iy >= 0 && iy < h && ix >= 0 && ix < w ? x[((b * channels + c) * h + iy) * w + ix] : 0;
-        return (1 - fy) * (1 - fx) * Pixel(y0, x0) + (1 - fy) * fx * Pixel(y0, x0 + 1)
-             + fy * (1 - fx) * Pixel(y0 + 1, x0) + fy * fx * Pixel(y0 + 1, x0 + 1);
+        var data = new float[length];
+        for (int i = 0; i < length; i++) data[i] = (float)((random.NextDouble() * 2 - 1) * scale);
+        return data;
     }
 }

@@ -1,37 +1,28 @@
+using D2Sharp.Backends.Reference;
 using D2Sharp.Ops;
+using D2Sharp.Tests.Backends;
 
 namespace D2Sharp.Tests.Ops;
 
-/// <summary>Random inputs, NCHW ↔ NHWC helpers and a tolerance check shared by the op tests.</summary>
+/// <summary>Runs an op on the reference backend for the hand-worked op tests; inputs and outputs are NCHW.</summary>
 internal static class OpsTestSupport
 {
-    public static float[] RandomArray(Random random, int length, double scale = 1.0)
+    private static readonly ReferenceBackend Reference = new(threads: 2);
+
+    public static Tensor Nchw(float[] data, params int[] shape) => new(shape, data);
+
+    /// <summary>The op's only output, run on the reference backend.</summary>
+    public static float[] RunReference(Op op, Tensor[] inputs, Dictionary<string, Tensor>? parameters = null) =>
+        OpRunner.RunSingle(Reference, op, inputs, parameters);
+
+    /// <summary>Every output of the op, run on the reference backend.</summary>
+    public static Tensor[] RunReferenceOutputs(Op op, Tensor[] inputs, Dictionary<string, Tensor>? parameters = null) =>
+        OpRunner.Run(Reference, op, inputs, parameters);
+
+    public static Dictionary<string, Tensor> Weight(float[] weight, int[] shape, float[]? bias = null)
     {
-        var data = new float[length];
-        for (int i = 0; i < length; i++) data[i] = (float)((random.NextDouble() * 2 - 1) * scale);
-        return data;
-    }
-
-    /// <summary>An NHWC map whose NCHW contents are <paramref name="nchw"/>.</summary>
-    public static FeatureMap MapFromNchw(float[] nchw, int n, int c, int h, int w) =>
-        FeatureMap.FromNchw(new Tensor([n, c, h, w], nchw));
-
-    /// <summary>The map's contents in NCHW order, for comparing with an NCHW oracle.</summary>
-    public static float[] ToNchw(FeatureMap map) => map.ToNchw().Data;
-
-    /// <summary>Passes when every |actual − expected| ≤ tolerance · max(1, max|expected|); reports the worst element.</summary>
-    public static void AssertClose(float[] actual, double[] expected, double tolerance, string what)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), what);
-        double scale = Math.Max(1.0, expected.Select(Math.Abs).DefaultIfEmpty(0).Max());
-        int worst = -1;
-        double worstError = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double error = Math.Abs(actual[i] - expected[i]);
-            if (double.IsNaN(error) || error > worstError) { worst = i; worstError = double.IsNaN(error) ? double.PositiveInfinity : error; }
-        }
-        Assert.That(worstError, Is.LessThanOrEqualTo(tolerance * scale),
-            () => $"{what}: element {worst} is {actual[worst]}, expected {expected[worst]}");
+        var p = new Dictionary<string, Tensor> { ["weight"] = new Tensor(shape, weight) };
+        if (bias != null) p["bias"] = new Tensor([bias.Length], bias);
+        return p;
     }
 }

@@ -3,15 +3,12 @@ using static D2Sharp.Tests.Ops.OpsTestSupport;
 
 namespace D2Sharp.Tests.Ops;
 
+/// <summary>Hand-worked values of the reference UpsampleAdd; the shape sweep is in the backend-op harness.</summary>
 [TestFixture]
 public class UpsampleAddTests
 {
-    private static float[] Run(UpsampleAdd op, float[] top, int h, int w, float[] lateral)
-    {
-        var y = FeatureMap.Allocate(1, 2 * h, 2 * w, 1);
-        op.Reference(MapFromNchw(top, 1, 1, h, w), MapFromNchw(lateral, 1, 1, 2 * h, 2 * w), y);
-        return ToNchw(y);
-    }
+    private static float[] Run(UpsampleAdd op, float[] top, int h, int w, float[] lateral) =>
+        RunReference(op, [Nchw(top, 1, 1, h, w), Nchw(lateral, 1, 1, 2 * h, 2 * w)]);
 
     private static float[] Filled(int length, float value) => Enumerable.Repeat(value, length).ToArray();
 
@@ -67,7 +64,7 @@ public class UpsampleAddTests
     public void LateralNotTwiceTheTopIsAShapeError()
     {
         var op = new UpsampleAdd();
-        Assert.That(() => op.Reference(FeatureMap.Allocate(1, 2, 2, 1), FeatureMap.Allocate(1, 3, 4, 1), FeatureMap.Allocate(1, 3, 4, 1)),
-            Throws.TypeOf<ShapeException>().With.Message.Contains("UpsampleAdd lateral"));
+        Assert.That(() => RunReference(op, [Nchw(new float[4], 1, 1, 2, 2), Nchw(new float[12], 1, 1, 3, 4)]),
+            Throws.TypeOf<ShapeException>().With.Message.Contains("is not twice top"));
     }
 }

@@ -1,4 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using D2Sharp.Backends;
+using D2Sharp.Backends.Reference;
+using D2Sharp.Config;
+using D2Sharp.Graph;
 using D2Sharp.Imaging;
+using D2Sharp.Modeling;
 using D2Sharp.IO;
 using D2Sharp.Ops;
 using D2Sharp.Runtime;
@@ -84,7 +90,7 @@ public class InferenceSessionTests
     }
 
     [Test]
-    public void PlansForOldInputSizesAreReleasedBeyondTheCacheLimit()
+    public void PlansForOldInputSizesAreReleasedBeyondTheCacheLimitAndPreparedAgain()
     {
         using var session = InferenceSession.Load(TinyConfig);
         session.MaxCachedPlans = 2;
@@ -97,6 +103,158 @@ public class InferenceSessionTests
         Assert.That(session.RunNormalized(first)["p3"].Data, Is.EqualTo(expected), "a released size is planned again");
         Assert.That(session.CachedPlans, Is.EqualTo(2));
         Assert.Throws<ArgumentOutOfRangeException>(() => session.MaxCachedPlans = 0);
+    }
+
+    [Test]
+    public void ImagesOfDifferentSizesArePaddedToTheRoundedMaximumAfterNormalising()
+    {
+        using var session = InferenceSession.Load(TinyConfig);
+        var large = ImageLoader.Load(TestPaths.Fixture("tiny_r50_fpn", "image.png"), "BGR");
+        var small = ImageLoader.FromPixels(large.Pixels.AsSpan(0, 50 * 70 * 3).ToArray(), 50, 70, "BGR");
+        var batch = session.Run(large, small);
+        Assert.That(batch.ImageSizes, Is.EqualTo(new[] { (96, 128), (50, 70) }));
+
+        // The small image alone, normalised here and placed in a zero 96x128 canvas, as Detectron2's ImageList does.
+        var canvas = new Tensor([1, 3, 96, 128]);
+        var mean = session.Model.PixelMean;
+        var std = session.Model.PixelStd;
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 50; y++)
+                for (int x = 0; x < 70; x++)
+                    canvas.Data[(c * 96 + y) * 128 + x] = (small.Pixels[(y * 70 + x) * 3 + c] - (float)mean[c]) / (float)std[c];
+        var alone = session.RunNormalized(canvas);
+        foreach (var name in session.Model.FeatureNames)
+        {
+            var b = batch[name];
+            int per = b.Data.Length / 2;
+            Assert.That(b.Data.AsSpan(per, per).ToArray(), Is.EqualTo(alone[name].Data), name);
+        }
+    }
+
+    /// <summary>Counts what reaches the backend, to see which work a new input size causes.</summary>
+    private sealed class CountingBackend(IBackend inner) : IBackend
+    {
+        public int Binds, Prepares;
+        public string Name => inner.Name;
+        public bool Supports(Op op, [NotNullWhen(false)] out string? reason) => inner.Supports(op, out reason);
+
+        public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
+        {
+            Binds++;
+            return new Bound(this, inner.Bind(graph, weights));
+        }
+
+        private sealed class Bound(CountingBackend owner, IBoundModel inner) : IBoundModel
+        {
+            public ModelGraph Graph => inner.Graph;
+            public IBackend Backend => owner;
+            public long ArenaBytes => inner.ArenaBytes;
+
+            public IPlanExecutor Prepare(ExecutionPlan plan)
+            {
+                owner.Prepares++;
+                return inner.Prepare(plan);
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
+    [Test]
+    public void WeightsAreBoundOnceAndANewSizeOnlyPreparesAPlan()
+    {
+        var model = ModelBuilder.Build(ConfigLoader.Load(TinyConfig));
+        var backend = new CountingBackend(new ReferenceBackend());
+        using var session = InferenceSession.Create(model, WeightBinder.Initialize(model.Graph), backend);
+        Assert.That(backend.Binds, Is.EqualTo(1));
+        session.RunNormalized(new Tensor([1, 3, 64, 64]));
+        session.RunNormalized(new Tensor([1, 3, 96, 64]));
+        session.RunNormalized(new Tensor([1, 3, 64, 64]));
+        Assert.That((backend.Binds, backend.Prepares), Is.EqualTo((1, 2)));
+    }
+
+    [Test]
+    public void PlansOfAllSizesShareOneArenaThatGrowsToTheLargest()
+    {
+        using var session = InferenceSession.Load(TinyConfig);
+        session.RunNormalized(new Tensor([1, 3, 64, 64]));
+        long small = session.ArenaBytes;
+        session.RunNormalized(new Tensor([1, 3, 160, 128]));
+        long large = session.ArenaBytes;
+        var again = session.RunNormalized(new Tensor([1, 3, 64, 64]));
+        Assert.That(large, Is.GreaterThan(small));
+        Assert.That(session.ArenaBytes, Is.EqualTo(large));
+        Assert.That(again["p2"].Shape, Is.EqualTo(new[] { 1, 32, 16, 16 }));
+    }
+
+    /// <summary>
+    /// Bytes allocated by the calling thread during <paramref name="action"/>. Runs measured this
+    /// way use one thread, so all their work is on this thread, and the test runner's own
+    /// threads (which allocate now and then) cannot blur the count; the pool's hand-off is
+    /// measured on its own in <see cref="Backends.WorkerPoolTests"/>.
+    /// </summary>
+    private static long AllocatedBy(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Test]
+    public void AReferenceRunAtARepeatedSizeAllocatesNothing()
+    {
+        // The GroupNorm case with a batch of two, so that every kernel of a backbone runs.
+        var model = ModelBuilder.Build(FixtureCase.Load("tiny_r50_fpn_gn").LoadResolvedConfig());
+        using var bound = new ReferenceBackend(threads: 1).Bind(model.Graph, WeightBinder.Initialize(model.Graph));
+        using var executor = bound.Prepare(model.PlanForImages(2, 64, 96));
+        executor.SetInput("pixels", new byte[2 * 64 * 96 * 3].AsSpan());
+        executor.SetInput("image_sizes", new[] { 64, 96, 50, 70 }.AsSpan());
+        executor.Run();
+        Assert.That(AllocatedBy(executor.Run), Is.Zero);
+        var p6 = new float[2 * 32 * 1 * 2];
+        executor.GetOutput<float>("p6", p6);
+        Assert.That(p6, Has.All.Matches<float>(float.IsFinite).And.Some.Not.Zero);
+    }
+
+    [Test]
+    public void RunIntoWritesTheBoundOutputsIntoCallerBuffersWithoutAllocating()
+    {
+        using var session = InferenceSession.Load(TinyConfig, ["INPUT.MIN_SIZE_TEST", "0"], options: new SessionOptions { Threads = 1 });
+        var image = ImageLoader.Load(TestPaths.Fixture("tiny_r50_fpn", "image.png"), "BGR");
+        var expected = session.Run(image);
+        var p3 = new float[expected["p3"].Data.Length];
+        var anchors = new float[expected["anchors_p2"].Data.Length];
+        var outputs = new OutputBuffers().Bind<float>("p3", p3).Bind<float>("anchors_p2", anchors);
+        Image[] images = [image];
+
+        var info = session.RunInto(images, outputs);
+        Assert.That(info, Is.EqualTo(new RunInfo(1, 96, 128, info.Elapsed)));
+        Assert.That(p3, Is.EqualTo(expected["p3"].Data));
+        Assert.That(anchors, Is.EqualTo(expected["anchors_p2"].Data));
+        Assert.That(AllocatedBy(() => session.RunInto(images, outputs)), Is.Zero);
+    }
+
+    [Test]
+    public void RunIntoRejectsABufferOfTheWrongSizeOrTypeAndAnUnknownOutput()
+    {
+        using var session = InferenceSession.Load(TinyConfig);
+        var input = new Tensor([1, 3, 64, 64]);
+        var e = Assert.Throws<ArgumentException>(() => session.RunNormalizedInto(input, new OutputBuffers().Bind<float>("p2", new float[10])));
+        Assert.That(e!.Message, Does.Contain("output 'p2' is float32 [1, 32, 16, 16]").And.Contain("holds 10 Single"));
+        Assert.Throws<ArgumentException>(() => session.RunNormalizedInto(input, new OutputBuffers().Bind<long>("p2", new long[32 * 16 * 16])));
+        var missing = Assert.Throws<KeyNotFoundException>(() => session.RunNormalizedInto(input, new OutputBuffers().Bind<float>("p9", new float[1])));
+        Assert.That(missing!.Message, Does.Contain("'p9'").And.Contain("p2"));
+    }
+
+    [Test]
+    public void RunIntoNeedsImagesAtTheResizedSize()
+    {
+        using var session = InferenceSession.Load(TinyConfig, ["INPUT.MIN_SIZE_TEST", "160", "INPUT.MAX_SIZE_TEST", "200"]);
+        var image = ImageLoader.Load(TestPaths.Fixture("tiny_r50_fpn", "image.png"), "BGR");
+        var e = Assert.Throws<ArgumentException>(() => session.RunInto([image], new OutputBuffers()));
+        Assert.That(e!.Message, Does.Contain("call Resize first"));
+        var resized = session.Resize(image);
+        Assert.That(session.RunInto([resized], new OutputBuffers()).Height, Is.EqualTo(160));
     }
 
     [Test]

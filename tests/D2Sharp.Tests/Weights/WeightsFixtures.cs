@@ -1,4 +1,6 @@
+using D2Sharp.Config;
 using D2Sharp.Graph;
+using D2Sharp.Modeling;
 using D2Sharp.Weights;
 
 namespace D2Sharp.Tests.Weights;
@@ -10,14 +12,13 @@ internal static class WeightsFixtures
 
     public static string Path(string fixtureCase, string file) => TestPaths.Fixture(fixtureCase, file);
 
-    /// <summary>Every case folder that holds a Detectron2-format model.pkl.</summary>
-    public static IEnumerable<string> CasesWithModelPkl() =>
-        TestPaths.FixtureCases.Where(c => File.Exists(TestPaths.Fixture(c, "model.pkl")));
+    /// <summary>Every backbone case that holds a Detectron2-format model.pkl.</summary>
+    public static IEnumerable<string> CasesWithModelPkl() => FixtureCase.WithModel;
 
     /// <summary>tiny_r50_fpn/model.pkl, the weights every Caffe2 variant of the case encodes.</summary>
     public static Checkpoint Reference => TinyR50Fpn.Value;
 
-    /// <summary>The reference checkpoint's keys and shapes, as a model's parameter list.</summary>
+    /// <summary>The parameters of the model configs/tiny_r50_fpn.yaml builds: what its checkpoint must fill.</summary>
     public static IReadOnlyList<ParameterSpec> ReferenceParameters() =>
-        Reference.Tensors.Select(t => new ParameterSpec(t.Key, t.Value.Shape)).ToList();
+        ModelBuilder.Build(ConfigLoader.Load(System.IO.Path.Combine(TestPaths.RepoRoot, "configs", "tiny_r50_fpn.yaml"))).Graph.Parameters.ToList();
 }

@@ -1,0 +1,35 @@
+namespace D2Sharp.Memory;
+
+/// <summary>
+/// The one arena of a bound model, shared by the plans of every input size because a session runs
+/// one input at a time. It grows to the largest plan prepared so far and never shrinks: resized
+/// COCO images pad to a few dozen sizes whose arenas differ by tens of percent, so after the first
+/// few images it stops growing (see DESIGN.md, "Memory").
+/// </summary>
+public sealed unsafe class GrowableArena(int alignment) : IDisposable
+{
+    private NativeBuffer? _buffer;
+
+    public int Alignment { get; } = alignment;
+
+    /// <summary>Current capacity in bytes.</summary>
+    public long Capacity => _buffer?.Length ?? 0;
+
+    /// <summary>Start of the arena; read it at run time, as a later, larger plan can move it.</summary>
+    public byte* Base => (_buffer ?? throw new InvalidOperationException("the arena holds no plan yet")).Pointer;
+
+    /// <summary>Grows the arena to at least <paramref name="bytes"/>; what it held is not kept.</summary>
+    public void Ensure(long bytes)
+    {
+        if (_buffer != null && _buffer.Length >= bytes) return;
+        _buffer?.Dispose();
+        _buffer = null;
+        _buffer = new NativeBuffer(bytes, Alignment);
+    }
+
+    public void Dispose()
+    {
+        _buffer?.Dispose();
+        _buffer = null;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace D2Sharp.Memory;
+
+/// <summary>
+/// Zero-initialised native memory aligned for SIMD loads, owned by a <see cref="SafeHandle"/>:
+/// the CPU arena and plan constants. The garbage collector never moves it, so kernels keep raw
+/// pointers into it for the length of a run.
+/// </summary>
+public sealed unsafe class NativeBuffer : SafeHandle
+{
+    public NativeBuffer(long bytes, int alignment) : base(IntPtr.Zero, ownsHandle: true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Length = bytes;
+        try
+        {
+            // At least one alignment unit, so an empty plan still has a valid, aligned pointer.
+            nuint size = (nuint)Math.Max(bytes, alignment);
+            void* memory = NativeMemory.AlignedAlloc(size, (nuint)alignment);
+            NativeMemory.Clear(memory, size);
+            SetHandle((IntPtr)memory);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new OutOfMemoryException($"could not allocate {bytes >> 20} MiB of native memory ({bytes} bytes) aligned to {alignment}", e);
+        }
+    }
+
+    public long Length { get; }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    /// <summary>The first byte; valid while the buffer is not disposed.</summary>
+    public byte* Pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            return (byte*)handle;
+        }
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMemory.AlignedFree((void*)handle);
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+using D2Sharp.Config;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+using static D2Sharp.Modeling.Layers;
+
+namespace D2Sharp.Modeling;
+
+/// <summary>
+/// Builds an RPN head into the graph, as Detectron2's <c>build_rpn_head(cfg, input_shape)</c>:
+/// per level the objectness logits [N, A, H, W] and anchor deltas [N, 4A, H, W], in input order.
+/// </summary>
+public delegate IReadOnlyList<(Value Objectness, Value Deltas)> RpnHeadBuilder(
+    CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, int anchorsPerCell);
+
+/// <summary>
+/// Detectron2's RPN at test time, as far as D2Sharp builds it today: the head, then each level's
+/// <c>logits.topk(min(PRE_NMS_TOPK_TEST, H·W·A))</c> in <c>find_top_rpn_proposals</c>' flattened
+/// order (index (y·W + x)·A + a, the anchors' order).
+/// </summary>
+public static class RpnBuilder
+{
+    public static void Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, IReadOnlyList<Value> anchors)
+    {
+        var perCell = anchors.Select(a => ((AnchorGrid)a.Producer!.Op).NumCellAnchors).Distinct().ToList();
+        if (perCell.Count != 1)
+            throw new ModelBuildException($"Each level must have the same number of anchors! (MODEL.ANCHOR_GENERATOR gives {string.Join(", ", perCell)} per cell)");
+        var head = Registry.Registries.RpnHeads.Get(cfg.GetString("MODEL.RPN.HEAD_NAME"));
+        var outputs = head(cfg, graph, features, perCell[0]);
+        int k = cfg.GetInt("MODEL.RPN.PRE_NMS_TOPK_TEST");
+        if (k <= 0) throw new ModelBuildException($"MODEL.RPN.PRE_NMS_TOPK_TEST = {k} must be positive");
+        for (int i = 0; i < features.Count; i++)
+        {
+            string f = features[i].Key;
+            var (objectness, deltas) = outputs[i];
+            graph.MarkOutput($"rpn_objectness_{f}", objectness);
+            graph.MarkOutput($"rpn_anchor_deltas_{f}", deltas);
+            var topk = graph.AddWithOutputs($"proposal_generator.topk@{f}", new TopK { K = k }, [objectness],
+                [$"rpn_topk_logits_{f}", $"rpn_topk_indices_{f}", $"rpn_topk_count_{f}"]);
+            graph.MarkOutput($"rpn_topk_logits_{f}", topk[0]);
+            graph.MarkOutput($"rpn_topk_indices_{f}", topk[1]);
+        }
+    }
+
+    /// <summary>
+    /// Detectron2's <c>StandardRPNHead</c>: the same modules on every level: 3×3 conv(s) with bias
+    /// and ReLU (<c>MODEL.RPN.CONV_DIMS</c>, −1 = input channels; one conv is named <c>conv</c>,
+    /// several <c>conv.conv0</c>, <c>conv.conv1</c>…), then 1×1 <c>objectness_logits</c> (A
+    /// channels) and <c>anchor_deltas</c> (4A).
+    /// </summary>
+    public static IReadOnlyList<(Value Objectness, Value Deltas)> StandardRpnHead(
+        CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, int anchorsPerCell)
+    {
+        const string prefix = "proposal_generator.rpn_head";
+        var channels = features.Select(f => f.Value.Spec.Channels).Distinct().ToList();
+        if (channels.Count != 1)
+            throw new ModelBuildException($"Each level must have the same channel! (MODEL.RPN.IN_FEATURES have {string.Join(", ", channels)} channels)");
+        var convDims = cfg.GetIntList("MODEL.RPN.CONV_DIMS");
+        if (convDims.Count == 0) throw new ModelBuildException("MODEL.RPN.CONV_DIMS is empty");
+        var result = new List<(Value, Value)>();
+        foreach (var (f, feature) in features)
+        {
+            var x = feature;
+            int current = channels[0];
+            for (int k = 0; k < convDims.Count; k++)
+            {
+                int outChannels = convDims[k] == -1 ? current : convDims[k];
+                if (outChannels <= 0)
+                    throw new ModelBuildException($"Conv output channels should be greater than 0. Got {outChannels} (MODEL.RPN.CONV_DIMS)");
+                string module = convDims.Count == 1 ? $"{prefix}.conv" : $"{prefix}.conv.conv{k}";
+                x = Conv(graph, $"{module}@{f}", x, new ConvArgs(current, outChannels, 3, 1, 1), NormSpec.None, bias: true,
+                    Activation.Relu, module: module);
+                current = outChannels;
+            }
+            var objectness = Conv(graph, $"{prefix}.objectness_logits@{f}", x, new ConvArgs(current, anchorsPerCell, 1),
+                NormSpec.None, bias: true, module: $"{prefix}.objectness_logits", valueName: $"rpn_objectness_{f}");
+            var deltas = Conv(graph, $"{prefix}.anchor_deltas@{f}", x, new ConvArgs(current, 4 * anchorsPerCell, 1),
+                NormSpec.None, bias: true, module: $"{prefix}.anchor_deltas", valueName: $"rpn_anchor_deltas_{f}");
+            result.Add((objectness, deltas));
+        }
+        return result;
+    }
+}

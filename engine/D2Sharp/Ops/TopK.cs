@@ -1,0 +1,46 @@
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// Per batch item, the <see cref="K"/> largest scores and where they are, as <c>Tensor.topk</c>
+/// on Detectron2's flattened maps: the RPN's per-level pre-NMS selection (<c>logits.topk(k)</c>)
+/// and, with <see cref="ScoreThreshold"/>, RetinaNet's threshold-then-top-k.
+/// Input: scores [N, C, H, W] read in Detectron2's <c>permute(0, 2, 3, 1).flatten(1)</c> order,
+/// index (y·W + x)·C + c, or [N, L] read as it is. Only scores above the threshold (strictly; every
+/// score when it is null) are candidates; they are ordered by score descending, NaN above every
+/// number as in <c>torch.topk</c>, equal scores by lower index first. Outputs, with k = min(K, C·H·W):
+/// values float32 [N, k], indices int64 [N, k], count int32 [N] = min(k, candidates); rows from
+/// count on hold value −∞ and index −1.
+/// </summary>
+public sealed class TopK : Op
+{
+    private static readonly IReadOnlyList<string> Names = ["values", "indices", "count"];
+
+    public int K { get; init; }
+    public float? ScoreThreshold { get; init; }
+
+    public override string Kind => "TopK";
+    public override bool ProducesFeatureMap => false;
+    public override IReadOnlyList<string> OutputNames => Names;
+
+    public override DataType OutputType(int index) => index switch
+    {
+        0 => DataType.Float32,
+        1 => DataType.Int64,
+        _ => DataType.Int32,
+    };
+
+    public override int CountOutputOf(int output) => output < 2 ? 2 : -1;
+
+    public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
+    {
+        var x = inputs[0];
+        if (x.Length is not (2 or 4))
+            throw new ShapeException($"TopK input must be [N, C, H, W] or [N, L], got {Tensor.ShapeString(x)}");
+        if (K <= 0) throw new ShapeException($"TopK needs K > 0, got {K}");
+        long length = Tensor.CountElements(x) / Math.Max(x[0], 1);
+        int k = (int)Math.Min(K, length);
+        return [[x[0], k], [x[0], k], [x[0]]];
+    }
+
+    public override string Describe() => $"k={K}" + (ScoreThreshold is { } t ? $" score>{t}" : "");
+}

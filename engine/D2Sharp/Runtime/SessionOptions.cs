@@ -1,0 +1,16 @@
+using D2Sharp.Modeling;
+
+namespace D2Sharp.Runtime;
+
+/// <summary>How <see cref="InferenceSession.Load"/> builds and runs a model.</summary>
+public sealed record SessionOptions
+{
+    /// <summary><c>cpu</c> (default) or <c>reference</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Worker threads, the calling thread included; 0 means one per processor.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>How much of the meta-architecture to build.</summary>
+    public ModelScope Scope { get; init; } = ModelScope.Backbone;
+}

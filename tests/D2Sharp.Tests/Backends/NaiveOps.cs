@@ -1,0 +1,232 @@
+using D2Sharp.Ops;
+
+namespace D2Sharp.Tests.Backends;
+
+/// <summary>
+/// Every op written once more, here in the tests, straight from PyTorch's / torchvision's /
+/// Detectron2's definitions: NCHW loops, one output element at a time, in double. Independent of
+/// the engine's kernels (different layout, loop order and code), they are the oracle the reference
+/// backend is checked against.
+/// </summary>
+internal static class NaiveOps
+{
+    public static double[] Conv(Conv2d op, float[] x, int n, int h, int w, float[] weight, float[]? bias, float[]? residual)
+    {
+        int cin = op.InChannels, cout = op.OutChannels, kh = op.KernelH, kw = op.KernelW;
+        int ho = Conv2d.OutputSize(h, kh, op.Stride, op.Padding, op.Dilation);
+        int wo = Conv2d.OutputSize(w, kw, op.Stride, op.Padding, op.Dilation);
+        int inPerGroup = cin / op.Groups, outPerGroup = cout / op.Groups;
+        var y = new double[n * cout * ho * wo];
+        for (int b = 0; b < n; b++)
+        for (int o = 0; o < cout; o++)
+        for (int oy = 0; oy < ho; oy++)
+        for (int ox = 0; ox < wo; ox++)
+        {
+            double sum = bias?[o] ?? 0;
+            int g = o / outPerGroup;
+            for (int ci = 0; ci < inPerGroup; ci++)
+            for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++)
+            {
+                int iy = oy * op.Stride - op.Padding + i * op.Dilation;
+                int ix = ox * op.Stride - op.Padding + j * op.Dilation;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                int c = g * inPerGroup + ci;
+                sum += (double)x[((b * cin + c) * h + iy) * w + ix] * weight[((o * inPerGroup + ci) * kh + i) * kw + j];
+            }
+            int at = ((b * cout + o) * ho + oy) * wo + ox;
+            if (residual != null) sum += residual[at];
+            y[at] = Activate(sum, op.Activation);
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// torchvision's deform_conv2d by its definition. <paramref name="raw"/> is the offset conv's
+    /// output [N, (18|27)·DG, Ho, Wo]: Δy, Δx pairs per deformable group and tap, then (v2) the mask
+    /// logits. The sampling point is a float32 sum, as torchvision forms it.
+    /// </summary>
+    public static double[] DeformConv(DeformConv2d op, float[] x, int n, int h, int w, float[] raw, float[] weight, float[]? bias)
+    {
+        int k = op.Kernel, taps = k * k, cin = op.InChannels, cout = op.OutChannels, dgs = op.DeformableGroups;
+        int ho = Conv2d.OutputSize(h, k, op.Stride, op.Padding, op.Dilation);
+        int wo = Conv2d.OutputSize(w, k, op.Stride, op.Padding, op.Dilation);
+        int inPerGroup = cin / op.Groups, outPerGroup = cout / op.Groups, inPerDeformableGroup = cin / dgs;
+        int rawChannels = op.OffsetChannels;
+        double Raw(int b, int channel, int oy, int ox) => raw[((b * rawChannels + channel) * ho + oy) * wo + ox];
+        var y = new double[n * cout * ho * wo];
+        for (int b = 0; b < n; b++)
+        for (int o = 0; o < cout; o++)
+        for (int oy = 0; oy < ho; oy++)
+        for (int ox = 0; ox < wo; ox++)
+        {
+            double sum = bias?[o] ?? 0;
+            for (int ci = 0; ci < inPerGroup; ci++)
+            for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                int c = o / outPerGroup * inPerGroup + ci;
+                int dg = c / inPerDeformableGroup;
+                int tap = i * k + j;
+                float dy = (float)Raw(b, 2 * (dg * taps + tap), oy, ox);
+                float dx = (float)Raw(b, 2 * (dg * taps + tap) + 1, oy, ox);
+                double mask = op.Modulated ? 1 / (1 + Math.Exp(-Raw(b, 2 * taps * dgs + dg * taps + tap, oy, ox))) : 1.0;
+                float py = oy * op.Stride - op.Padding + i * op.Dilation + dy;
+                float px = ox * op.Stride - op.Padding + j * op.Dilation + dx;
+                sum += mask * BilinearOrZero(x, b, c, cin, h, w, py, px) * weight[((o * inPerGroup + ci) * k + i) * k + j];
+            }
+            y[((b * cout + o) * ho + oy) * wo + ox] = Activate(sum, op.Activation);
+        }
+        return y;
+    }
+
+    private static double BilinearOrZero(float[] x, int b, int c, int channels, int h, int w, double py, double px)
+    {
+        if (!(py > -1 && py < h && px > -1 && px < w)) return 0;
+        int y0 = (int)Math.Floor(py), x0 = (int)Math.Floor(px);
+        double fy = py - y0, fx = px - x0;
+        double Pixel(int iy, int ix) => iy >= 0 && iy < h && ix >= 0 && ix < w ? x[((b * channels + c) * h + iy) * w + ix] : 0;
+        return (1 - fy) * (1 - fx) * Pixel(y0, x0) + (1 - fy) * fx * Pixel(y0, x0 + 1)
+             + fy * (1 - fx) * Pixel(y0 + 1, x0) + fy * fx * Pixel(y0 + 1, x0 + 1);
+    }
+
+    public static double[] GroupNorm(GroupNorm op, float[] x, int n, int h, int w, float[] gamma, float[] beta)
+    {
+        int c = op.Channels, per = c / op.Groups, plane = h * w;
+        var y = new double[x.Length];
+        for (int b = 0; b < n; b++)
+        for (int g = 0; g < op.Groups; g++)
+        {
+            var values = Enumerable.Range(g * per, per)
+                .SelectMany(ch => Enumerable.Range(0, plane).Select(p => (double)x[(b * c + ch) * plane + p])).ToArray();
+            double mean = values.Average();
+            double variance = values.Select(v => (v - mean) * (v - mean)).Average();
+            for (int ch = g * per; ch < (g + 1) * per; ch++)
+                for (int p = 0; p < plane; p++)
+                {
+                    int at = (b * c + ch) * plane + p;
+                    y[at] = Activate((x[at] - mean) / Math.Sqrt(variance + op.Eps) * gamma[ch] + beta[ch], op.Activation);
+                }
+        }
+        return y;
+    }
+
+    public static double[] MaxPool(MaxPool2d op, float[] x, int n, int c, int h, int w)
+    {
+        int ho = Conv2d.OutputSize(h, op.Kernel, op.Stride, op.Padding, 1);
+        int wo = Conv2d.OutputSize(w, op.Kernel, op.Stride, op.Padding, 1);
+        var y = new double[n * c * ho * wo];
+        for (int plane = 0; plane < n * c; plane++)
+        for (int oy = 0; oy < ho; oy++)
+        for (int ox = 0; ox < wo; ox++)
+        {
+            var window = new List<double>();
+            for (int i = 0; i < op.Kernel; i++)
+            for (int j = 0; j < op.Kernel; j++)
+            {
+                int iy = oy * op.Stride - op.Padding + i, ix = ox * op.Stride - op.Padding + j;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w) window.Add(x[(plane * h + iy) * w + ix]);
+            }
+            y[(plane * ho + oy) * wo + ox] = window.Any(double.IsNaN) ? double.NaN : window.Max();
+        }
+        return y;
+    }
+
+    public static double[] UpsampleAdd(UpsampleAdd op, float[] top, float[] lateral, int n, int c, int h, int w)
+    {
+        var y = new double[lateral.Length];
+        for (int plane = 0; plane < n * c; plane++)
+        for (int oy = 0; oy < 2 * h; oy++)
+        for (int ox = 0; ox < 2 * w; ox++)
+        {
+            double Top(int iy, int ix) => top[(plane * h + iy) * w + ix];
+            double up;
+            if (op.Mode == UpsampleMode.Nearest)
+            {
+                up = Top(oy / 2, ox / 2);
+            }
+            else
+            {
+                // upsample_bilinear2d, align_corners=False, scale 2: source = max((dst + 0.5) / 2 − 0.5, 0).
+                double sy = Math.Max((oy + 0.5) / 2 - 0.5, 0), sx = Math.Max((ox + 0.5) / 2 - 0.5, 0);
+                int y0 = (int)sy, x0 = (int)sx, y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
+                double ly = sy - y0, lx = sx - x0;
+                up = (1 - ly) * ((1 - lx) * Top(y0, x0) + lx * Top(y0, x1)) + ly * ((1 - lx) * Top(y1, x0) + lx * Top(y1, x1));
+            }
+            int at = (plane * 2 * h + oy) * 2 * w + ox;
+            double merged = lateral[at] + up;
+            y[at] = op.Fuse == FuseType.Avg ? merged / 2 : merged;
+        }
+        return y;
+    }
+
+    public static double[] Add(Add op, float[] a, float[] b) => a.Select((v, i) => Activate((double)v + b[i], op.Activation)).ToArray();
+
+    public static double[] Relu(float[] x) => x.Select(v => Activate(v, Activation.Relu)).ToArray();
+
+    public static double[] AnchorGrid(AnchorGrid op, int h, int w)
+    {
+        var y = new List<double>();
+        for (int gy = 0; gy < h; gy++)
+        for (int gx = 0; gx < w; gx++)
+        for (int a = 0; a < op.NumCellAnchors; a++)
+        {
+            double sx = (op.Offset + gx) * op.Stride, sy = (op.Offset + gy) * op.Stride;
+            y.AddRange([sx + op.CellAnchors[4 * a], sy + op.CellAnchors[4 * a + 1], sx + op.CellAnchors[4 * a + 2], sy + op.CellAnchors[4 * a + 3]]);
+        }
+        return y.ToArray();
+    }
+
+    /// <summary>NCHW output of the preprocessing: (pixel − mean) / std inside each image's size, 0 elsewhere.</summary>
+    public static double[] NormalizeImage(NormalizeImage op, byte[] pixels, int[] sizes, int n, int h, int w)
+    {
+        int c = op.Mean.Length;
+        var y = new double[n * c * h * w];
+        for (int b = 0; b < n; b++)
+        for (int ch = 0; ch < c; ch++)
+        for (int iy = 0; iy < sizes[2 * b]; iy++)
+        for (int ix = 0; ix < sizes[2 * b + 1]; ix++)
+            y[((b * c + ch) * h + iy) * w + ix] = (pixels[((b * h + iy) * w + ix) * c + ch] - (double)op.Mean[ch]) / op.Std[ch];
+        return y;
+    }
+
+    /// <summary>
+    /// torch.topk on Detectron2's flattening (NCHW → index (y·W + x)·C + c) after the optional
+    /// threshold: values, indices and the count, padded with −∞ / −1.
+    /// </summary>
+    public static (double[] Values, double[] Indices, double[] Count) TopK(TopK op, float[] x, int[] shape)
+    {
+        int n = shape[0];
+        int length = x.Length / n;
+        int k = Math.Min(op.K, length);
+        var values = new double[n * k];
+        var indices = new double[n * k];
+        var count = new double[n];
+        for (int b = 0; b < n; b++)
+        {
+            var flat = new double[length];
+            for (int i = 0; i < length; i++) flat[i] = shape.Length == 4 ? x[NchwIndex(b, i, shape)] : x[b * length + i];
+            var order = Enumerable.Range(0, length)
+                .Where(i => op.ScoreThreshold is not { } t || flat[i] > t)
+                .OrderBy(i => double.IsNaN(flat[i]) ? 0 : 1).ThenByDescending(i => flat[i]).ThenBy(i => i)
+                .Take(k).ToArray();
+            count[b] = order.Length;
+            for (int r = 0; r < k; r++)
+            {
+                values[b * k + r] = r < order.Length ? flat[order[r]] : double.NegativeInfinity;
+                indices[b * k + r] = r < order.Length ? order[r] : -1;
+            }
+        }
+        return (values, indices, count);
+    }
+
+    /// <summary>Where flat index i = (y·W + x)·C + c of sample b sits in an NCHW array.</summary>
+    private static int NchwIndex(int b, int i, int[] shape)
+    {
+        int c = shape[1], h = shape[2], w = shape[3];
+        int channel = i % c, pixel = i / c;
+        return ((b * c + channel) * h + pixel / w) * w + pixel % w;
+    }
+
+    private static double Activate(double v, Activation activation) => activation == Activation.Relu && v < 0 ? 0 : v;
+}

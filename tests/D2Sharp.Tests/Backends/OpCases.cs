@@ -1,0 +1,283 @@
+using D2Sharp.Ops;
+
+namespace D2Sharp.Tests.Backends;
+
+/// <summary>
+/// One op on one set of inputs, for the backend-op harness: the inputs and parameters, the naive
+/// oracle's result per output, and the length of the op's longest reduction (the tolerance grows
+/// with it).
+/// </summary>
+public sealed record OpCase(string Name, Op Op, Tensor[] Inputs, IReadOnlyDictionary<string, Tensor> Parameters,
+    Func<double[][]> Oracle, int ReductionLength)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The sweep every backend runs: each op over odd sizes, channel counts that are not a multiple
+/// of the vector width, groups, stride and dilation, batch 2, and deformable offsets that reach
+/// outside the map.
+/// </summary>
+internal static class OpCases
+{
+    public static IEnumerable<OpCase> All() =>
+        Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
+            .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases());
+
+    private const int Batch = 2;
+    private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
+
+    private static Tensor Random(Random rng, int[] shape, double scale = 1)
+    {
+        var t = new Tensor(shape);
+        for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
+        return t;
+    }
+
+    private static IEnumerable<OpCase> Conv2dCases()
+    {
+        int index = 0;
+        foreach (int kernel in new[] { 1, 3 })
+        foreach (int stride in new[] { 1, 2 })
+        foreach (int dilation in new[] { 1, 2 })
+        foreach (int groups in new[] { 1, 2 })
+        foreach (bool fused in new[] { false, true })
+        {
+            var (h, w) = Sizes[index % Sizes.Length];
+            var (cin, cout) = groups == 1 ? new[] { (3, 5), (17, 6), (8, 8) }[index % 3] : new[] { (4, 6), (18, 10), (8, 8) }[index % 3];
+            int padding = index % 2 == 0 ? kernel / 2 * dilation : 0;
+            index++;
+            if (Conv2d.OutputSize(Math.Min(h, w), kernel, stride, padding, dilation) <= 0) continue;
+            yield return ConvCase(new Conv2d
+            {
+                InChannels = cin, OutChannels = cout, KernelH = kernel, KernelW = kernel, Stride = stride, Padding = padding,
+                Dilation = dilation, Groups = groups, HasBias = fused, HasResidual = fused, Activation = fused ? Activation.Relu : Activation.None,
+            }, h, w, seed: index);
+        }
+        yield return ConvCase(new Conv2d { InChannels = 3, OutChannels = 4, KernelH = 1, KernelW = 3, Padding = 1, Stride = 2 }, 5, 7, seed: 101);
+        yield return ConvCase(new Conv2d
+        {
+            InChannels = 16, OutChannels = 16, KernelH = 3, KernelW = 3, Padding = 1, Groups = 4, Norm = FoldedNorm.FrozenBN, Activation = Activation.Relu,
+        }, 6, 5, seed: 102);
+        yield return ConvCase(new Conv2d { InChannels = 3, OutChannels = 8, KernelH = 7, KernelW = 7, Stride = 2, Padding = 3, Norm = FoldedNorm.BN }, 11, 13, seed: 103);
+    }
+
+    private static OpCase ConvCase(Conv2d op, int h, int w, int seed)
+    {
+        var rng = new Random(seed);
+        int ho = Conv2d.OutputSize(h, op.KernelH, op.Stride, op.Padding, op.Dilation);
+        int wo = Conv2d.OutputSize(w, op.KernelW, op.Stride, op.Padding, op.Dilation);
+        var x = Random(rng, [Batch, op.InChannels, h, w]);
+        var residual = op.HasResidual ? Random(rng, [Batch, op.OutChannels, ho, wo]) : null;
+        var parameters = new Dictionary<string, Tensor> { ["weight"] = Random(rng, [op.OutChannels, op.InChannels / op.Groups, op.KernelH, op.KernelW]) };
+        if (op.HasBias) parameters["bias"] = Random(rng, [op.OutChannels]);
+        if (op.Norm != FoldedNorm.None)
+        {
+            parameters["norm.weight"] = Random(rng, [op.OutChannels]);
+            parameters["norm.bias"] = Random(rng, [op.OutChannels]);
+            parameters["norm.running_mean"] = Random(rng, [op.OutChannels]);
+            var variance = Random(rng, [op.OutChannels]);
+            for (int i = 0; i < variance.Data.Length; i++) variance.Data[i] = 0.5f + Math.Abs(variance.Data[i]);
+            parameters["norm.running_var"] = variance;
+        }
+        double[][] Oracle()
+        {
+            if (op.Norm == FoldedNorm.None)
+                return [NaiveOps.Conv(op, x.Data, Batch, h, w, parameters["weight"].Data, parameters.GetValueOrDefault("bias")?.Data, residual?.Data)];
+            // Folding is checked against BatchNorm applied after a plain conv.
+            var plain = new Conv2d
+            {
+                InChannels = op.InChannels, OutChannels = op.OutChannels, KernelH = op.KernelH, KernelW = op.KernelW,
+                Stride = op.Stride, Padding = op.Padding, Dilation = op.Dilation, Groups = op.Groups,
+            };
+            var conv = NaiveOps.Conv(plain, x.Data, Batch, h, w, parameters["weight"].Data, null, null);
+            int plane = ho * wo;
+            return [conv.Select((v, i) =>
+            {
+                int o = i / plane % op.OutChannels;
+                double y = (v - parameters["norm.running_mean"].Data[o]) / Math.Sqrt(parameters["norm.running_var"].Data[o] + 1e-5)
+                           * parameters["norm.weight"].Data[o] + parameters["norm.bias"].Data[o];
+                return op.Activation == Activation.Relu ? Math.Max(y, 0) : y;
+            }).ToArray()];
+        }
+        Tensor[] inputs = residual == null ? [x] : [x, residual];
+        return new OpCase($"Conv2d {op.Describe()} N={Batch} {h}x{w}", op, inputs, parameters, Oracle,
+            op.InChannels / op.Groups * op.KernelH * op.KernelW);
+    }
+
+    private static IEnumerable<OpCase> DeformConv2dCases()
+    {
+        int index = 0;
+        foreach (int stride in new[] { 1, 2 })
+        foreach (int dilation in new[] { 1, 2 })
+        foreach (int groups in new[] { 1, 2 })
+        foreach (int deformableGroups in new[] { 1, 2 })
+        foreach (bool modulated in new[] { false, true })
+        {
+            var (h, w) = new[] { (5, 7), (7, 5), (6, 6), (3, 9) }[index % 4];
+            var (cin, cout) = new[] { (4, 6), (6, 4), (10, 2) }[index % 3];
+            var rng = new Random(200 + index++);
+            var op = new DeformConv2d
+            {
+                InChannels = cin, OutChannels = cout, Stride = stride, Padding = dilation, Dilation = dilation, Groups = groups,
+                DeformableGroups = deformableGroups, Modulated = modulated, Norm = FoldedNorm.FrozenBN,
+                Activation = index % 2 == 0 ? Activation.Relu : Activation.None,
+            };
+            int ho = Conv2d.OutputSize(h, 3, stride, dilation, dilation), wo = Conv2d.OutputSize(w, 3, stride, dilation, dilation);
+            var x = Random(rng, [Batch, cin, h, w]);
+            // Offsets of up to 3 pixels: many samples land partly or wholly outside the map.
+            var raw = Random(rng, [Batch, op.OffsetChannels, ho, wo], scale: 3);
+            var parameters = new Dictionary<string, Tensor>
+            {
+                ["weight"] = Random(rng, [cout, cin / groups, 3, 3]),
+                ["norm.weight"] = Random(rng, [cout]), ["norm.bias"] = Random(rng, [cout]),
+                ["norm.running_mean"] = new Tensor([cout]), ["norm.running_var"] = new Tensor([cout], Enumerable.Repeat(1 - 1e-5f, cout).ToArray()),
+            };
+            // A FrozenBN with mean 0 and var 1 − eps folds to weight·gamma and bias beta.
+            double[][] Oracle()
+            {
+                var scaled = new float[parameters["weight"].Data.Length];
+                int per = scaled.Length / cout;
+                for (int i = 0; i < scaled.Length; i++) scaled[i] = (float)((double)parameters["weight"].Data[i] * parameters["norm.weight"].Data[i / per]);
+                return [NaiveOps.DeformConv(op, x.Data, Batch, h, w, raw.Data, scaled, parameters["norm.bias"].Data)];
+            }
+            yield return new OpCase($"DeformConv2d {op.Describe()} N={Batch} {h}x{w}", op, [x, raw], parameters, Oracle, cin / groups * 9);
+        }
+    }
+
+    private static IEnumerable<OpCase> GroupNormCases()
+    {
+        int index = 0;
+        foreach (var (groups, channels) in new[] { (1, 3), (2, 6), (4, 12), (3, 18) })
+        foreach (bool relu in new[] { false, true })
+        {
+            var (h, w) = Sizes[index % Sizes.Length];
+            var rng = new Random(300 + index++);
+            var op = new GroupNorm { Groups = groups, Channels = channels, Activation = relu ? Activation.Relu : Activation.None };
+            var x = Random(rng, [Batch, channels, h, w], scale: 3);
+            var gamma = Random(rng, [channels]);
+            var beta = Random(rng, [channels]);
+            yield return new OpCase($"GroupNorm {op.Describe()} N={Batch} {h}x{w}", op, [x],
+                new Dictionary<string, Tensor> { ["weight"] = gamma, ["bias"] = beta },
+                () => [NaiveOps.GroupNorm(op, x.Data, Batch, h, w, gamma.Data, beta.Data)], channels / groups * h * w);
+        }
+    }
+
+    private static IEnumerable<OpCase> MaxPool2dCases()
+    {
+        int index = 0;
+        foreach (var (k, s, p) in new[] { (3, 2, 1), (1, 2, 0), (2, 2, 0), (3, 1, 1) })
+        foreach (int channels in new[] { 3, 17 })
+        {
+            var (h, w) = new[] { (4, 4), (5, 7), (7, 5), (1, 1) }[index % 4];
+            var rng = new Random(400 + index++);
+            var op = new MaxPool2d { Kernel = k, Stride = s, Padding = p };
+            var x = Random(rng, [Batch, channels, h, w]);
+            if (index == 3) x.Data[5] = float.NaN;
+            yield return new OpCase($"MaxPool2d {op.Describe()} C={channels} N={Batch} {h}x{w}{(index == 3 ? " with NaN" : "")}", op, [x],
+                new Dictionary<string, Tensor>(), () => [NaiveOps.MaxPool(op, x.Data, Batch, channels, h, w)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> UpsampleAddCases()
+    {
+        int index = 0;
+        foreach (var mode in new[] { UpsampleMode.Nearest, UpsampleMode.Bilinear })
+        foreach (var fuse in new[] { FuseType.Sum, FuseType.Avg })
+        foreach (var (h, w) in new[] { (1, 1), (3, 5), (4, 7) })
+        {
+            int channels = index % 2 == 0 ? 3 : 17;
+            var rng = new Random(500 + index++);
+            var op = new UpsampleAdd { Mode = mode, Fuse = fuse };
+            var top = Random(rng, [Batch, channels, h, w]);
+            var lateral = Random(rng, [Batch, channels, 2 * h, 2 * w]);
+            yield return new OpCase($"UpsampleAdd {op.Describe()} C={channels} N={Batch} {h}x{w}", op, [top, lateral],
+                new Dictionary<string, Tensor>(), () => [NaiveOps.UpsampleAdd(op, top.Data, lateral.Data, Batch, channels, h, w)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> AddCases()
+    {
+        int index = 0;
+        foreach (var activation in new[] { Activation.None, Activation.Relu })
+        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 1, 3 } })
+        {
+            var rng = new Random(600 + index++);
+            var op = new Add { Activation = activation };
+            var a = Random(rng, shape);
+            var b = Random(rng, shape);
+            yield return new OpCase($"Add {op.Describe()} {Tensor.ShapeString(shape)}", op, [a, b], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.Add(op, a.Data, b.Data)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> ReluCases()
+    {
+        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 2, 1 } })
+        {
+            var x = Random(new Random(700 + shape[1]), shape);
+            x.Data[3] = float.NaN;
+            yield return new OpCase($"Relu {Tensor.ShapeString(shape)} with NaN", new Relu(), [x], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.Relu(x.Data)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> AnchorGridCases()
+    {
+        var cases = new (double[] Sizes, double[] Ratios, int Stride, float Offset, int H, int W)[]
+        {
+            ([32], [0.5, 1, 2], 4, 0f, 5, 7),
+            ([32, 40.3, 50.8], [0.5, 1, 2], 8, 0.5f, 3, 2),
+            ([512], [1], 64, 0f, 1, 1),
+        };
+        foreach (var c in cases)
+        {
+            var op = new AnchorGrid { CellAnchors = AnchorGrid.MakeCellAnchors(c.Sizes, c.Ratios), Stride = c.Stride, Offset = c.Offset };
+            var feature = new Tensor([Batch, 4, c.H, c.W]);
+            yield return new OpCase($"AnchorGrid {op.Describe()} {c.H}x{c.W}", op, [feature], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.AnchorGrid(op, c.H, c.W)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> NormalizeImageCases()
+    {
+        var op = new NormalizeImage { Mean = [103.53f, 116.28f, 123.675f], Std = [57.375f, 57.12f, 58.395f] };
+        var cases = new (int N, int H, int W, int[] Sizes)[] { (2, 8, 12, [5, 12, 8, 7]), (1, 5, 7, [5, 7]), (3, 4, 4, [1, 1, 4, 4, 2, 3]) };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(800 + index++);
+            var pixels = new byte[c.N * c.H * c.W * 3];
+            rng.NextBytes(pixels);
+            var pixelTensor = new Tensor([c.N, c.H, c.W, 3], pixels);
+            var sizes = new Tensor([c.N, 2], c.Sizes);
+            yield return new OpCase($"NormalizeImage N={c.N} {c.H}x{c.W} sizes [{string.Join(", ", c.Sizes)}]", op, [pixelTensor, sizes],
+                new Dictionary<string, Tensor>(), () => [NaiveOps.NormalizeImage(op, pixels, c.Sizes, c.N, c.H, c.W)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> TopKCases()
+    {
+        var cases = new (int[] Shape, int K, float? Threshold, bool NaN)[]
+        {
+            ([Batch, 3, 5, 7], 10, null, false),
+            ([Batch, 3, 5, 7], 1000, null, true),
+            ([Batch, 9, 3, 4], 20, 0.6f, false),
+            ([3, 50], 7, null, false),
+            ([Batch, 2, 2, 2], 5, 2f, false),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var x = Random(new Random(900 + index++), c.Shape);
+            if (c.NaN) x.Data[17] = float.NaN;
+            var op = new TopK { K = c.K, ScoreThreshold = c.Threshold };
+            yield return new OpCase($"TopK {op.Describe()} {Tensor.ShapeString(c.Shape)}{(c.NaN ? " with NaN" : "")}", op, [x],
+                new Dictionary<string, Tensor>(), () =>
+                {
+                    var (values, indices, count) = NaiveOps.TopK(op, x.Data, c.Shape);
+                    return [values, indices, count];
+                }, 1);
+        }
+    }
+}
