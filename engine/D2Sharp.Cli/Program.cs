@@ -16,6 +16,8 @@ namespace D2Sharp.Cli
                           [--scope backbone|rpn] [--output out.npz]
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn]
+              d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
+                            [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N] [--format text|json]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
               d2sharp --version | --help
 
@@ -40,6 +42,7 @@ namespace D2Sharp.Cli
             {
                 "run" => new RunCommand(),
                 "graph" => new GraphCommand(),
+                "bench" => new BenchCommand(),
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),
                 _ => null,

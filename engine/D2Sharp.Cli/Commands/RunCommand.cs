@@ -20,8 +20,8 @@ internal sealed class RunCommand : ICommand
                           only useful for timing and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
                           .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD
-          --device D      cpu (default; runs the reference backend until the SIMD backend lands)
-                          or reference (the plain kernels every backend is checked against)
+          --device D      cpu (default: the SIMD backend) or reference (the plain kernels every
+                          backend is checked against)
           --threads T     worker threads (default: one per processor)
           --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
                           head's rpn_objectness_<f> / rpn_anchor_deltas_<f> and each level's
@@ -55,7 +55,7 @@ internal sealed class RunCommand : ICommand
         watch.Restart();
         var result = RunInput(session, inputPath, output);
         watch.Stop();
-        output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with preprocessing and planning");
+        output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with resizing, planning and output copies");
         foreach (var (name, tensor) in result.Outputs)
             output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
 

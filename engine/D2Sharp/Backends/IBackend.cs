@@ -61,4 +61,10 @@ public interface IPlanExecutor : IDisposable
 
     /// <summary>Copies plan output <paramref name="index"/> (of the last run) into <paramref name="destination"/>.</summary>
     void GetOutput(int index, Span<byte> destination);
+
+    /// <summary>Whether <see cref="Run"/> records how long each step takes (for profiling; a timestamp per step).</summary>
+    bool RecordStepTimes { get; set; }
+
+    /// <summary>Each of <see cref="ExecutionPlan.Steps"/>' time in the last run made with <see cref="RecordStepTimes"/> on.</summary>
+    ReadOnlySpan<TimeSpan> StepTimes { get; }
 }

@@ -5,7 +5,7 @@ namespace D2Sharp.Runtime;
 /// <summary>How <see cref="InferenceSession.Load"/> builds and runs a model.</summary>
 public sealed record SessionOptions
 {
-    /// <summary><c>cpu</c> (default) or <c>reference</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
+    /// <summary><c>cpu</c> (default, the SIMD backend) or <c>reference</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
     public string Device { get; init; } = "cpu";
 
     /// <summary>Worker threads, the calling thread included; 0 means one per processor.</summary>

@@ -1,4 +1,5 @@
 using D2Sharp.Backends;
+using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Reference;
 using D2Sharp.Ops;
 
@@ -19,7 +20,17 @@ public class BackendOpTests
     private static readonly (string Name, Func<IBackend> Create)[] BackendsUnderTest =
     [
         ("reference, 1 thread", () => new ReferenceBackend(threads: 1)),
+        ("cpu avx512", () => Cpu(CpuIsa.Avx512)),
+        ("cpu avx2", () => Cpu(CpuIsa.Avx2)),
+        ("cpu portable", () => Cpu(CpuIsa.Portable)),
     ];
+
+    /// <summary>The CPU backend forced to one instruction set; ignored, saying so, where the processor lacks it.</summary>
+    private static CpuBackend Cpu(CpuIsa isa)
+    {
+        if (!CpuIsas.IsSupported(isa)) Assert.Ignore($"this processor does not run the CPU backend's {isa} kernels");
+        return new CpuBackend(threads: 2, isa);
+    }
 
     private static readonly IBackend Reference = new ReferenceBackend(threads: 3);
 

@@ -60,6 +60,15 @@ internal static class OpCases
             InChannels = 16, OutChannels = 16, KernelH = 3, KernelW = 3, Padding = 1, Groups = 4, Norm = FoldedNorm.FrozenBN, Activation = Activation.Relu,
         }, 6, 5, seed: 102);
         yield return ConvCase(new Conv2d { InChannels = 3, OutChannels = 8, KernelH = 7, KernelW = 7, Stride = 2, Padding = 3, Norm = FoldedNorm.BN }, 11, 13, seed: 103);
+        // Wider than one register tile: full and partial panels of 16 and 32 output channels.
+        yield return ConvCase(new Conv2d
+        {
+            InChannels = 67, OutChannels = 37, KernelH = 3, KernelW = 3, Padding = 1, HasBias = true, HasResidual = true, Activation = Activation.Relu,
+        }, 9, 11, seed: 104);
+        yield return ConvCase(new Conv2d { InChannels = 40, OutChannels = 64, KernelH = 1, KernelW = 1, Stride = 2, HasBias = true }, 9, 7, seed: 105);
+        yield return ConvCase(new Conv2d { InChannels = 32, OutChannels = 96, KernelH = 3, KernelW = 3, Padding = 2, Dilation = 2, Groups = 2 }, 7, 10, seed: 106);
+        // Weights larger than a core's cache share (over 512 KB packed): the CPU backend splits the work by panel.
+        yield return ConvCase(new Conv2d { InChannels = 128, OutChannels = 160, KernelH = 3, KernelW = 3, Padding = 1, HasBias = true, Activation = Activation.Relu }, 5, 7, seed: 107);
     }
 
     private static OpCase ConvCase(Conv2d op, int h, int w, int seed)
@@ -115,7 +124,7 @@ internal static class OpCases
         foreach (bool modulated in new[] { false, true })
         {
             var (h, w) = new[] { (5, 7), (7, 5), (6, 6), (3, 9) }[index % 4];
-            var (cin, cout) = new[] { (4, 6), (6, 4), (10, 2) }[index % 3];
+            var (cin, cout) = new[] { (4, 6), (6, 4), (10, 2), (36, 40) }[index % 4];
             var rng = new Random(200 + index++);
             var op = new DeformConv2d
             {
@@ -148,7 +157,7 @@ internal static class OpCases
     private static IEnumerable<OpCase> GroupNormCases()
     {
         int index = 0;
-        foreach (var (groups, channels) in new[] { (1, 3), (2, 6), (4, 12), (3, 18) })
+        foreach (var (groups, channels) in new[] { (1, 3), (2, 6), (4, 12), (3, 18), (32, 64) })
         foreach (bool relu in new[] { false, true })
         {
             var (h, w) = Sizes[index % Sizes.Length];
@@ -167,7 +176,7 @@ internal static class OpCases
     {
         int index = 0;
         foreach (var (k, s, p) in new[] { (3, 2, 1), (1, 2, 0), (2, 2, 0), (3, 1, 1) })
-        foreach (int channels in new[] { 3, 17 })
+        foreach (int channels in new[] { 3, 17, 40 })
         {
             var (h, w) = new[] { (4, 4), (5, 7), (7, 5), (1, 1) }[index % 4];
             var rng = new Random(400 + index++);
@@ -186,7 +195,7 @@ internal static class OpCases
         foreach (var fuse in new[] { FuseType.Sum, FuseType.Avg })
         foreach (var (h, w) in new[] { (1, 1), (3, 5), (4, 7) })
         {
-            int channels = index % 2 == 0 ? 3 : 17;
+            int channels = new[] { 3, 17, 40 }[index % 3];
             var rng = new Random(500 + index++);
             var op = new UpsampleAdd { Mode = mode, Fuse = fuse };
             var top = Random(rng, [Batch, channels, h, w]);
@@ -200,7 +209,7 @@ internal static class OpCases
     {
         int index = 0;
         foreach (var activation in new[] { Activation.None, Activation.Relu })
-        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 1, 3 } })
+        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 1, 3 }, new[] { Batch, 40, 3, 2 } })
         {
             var rng = new Random(600 + index++);
             var op = new Add { Activation = activation };
@@ -213,7 +222,7 @@ internal static class OpCases
 
     private static IEnumerable<OpCase> ReluCases()
     {
-        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 2, 1 } })
+        foreach (int[] shape in new[] { new[] { Batch, 3, 5, 7 }, new[] { Batch, 17, 2, 1 }, new[] { Batch, 40, 3, 2 } })
         {
             var x = Random(new Random(700 + shape[1]), shape);
             x.Data[3] = float.NaN;

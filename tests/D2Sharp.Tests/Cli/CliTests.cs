@@ -90,6 +90,33 @@ public class CliTests
     }
 
     [Test]
+    public void BenchPrintsLatencyRateAndBreakdownAndEndsWithOneJsonObject()
+    {
+        var (code, stdout, stderr) = Run("bench", "--config", TinyConfig, "--size", "90x120", "--batch", "2",
+            "--warmup", "1", "--iters", "3", "--threads", "2", "--format", "json");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("input:    2x90x120 (padded 96x128)").And.Contain("median").And.Contain("Conv2d 3x3"));
+        var lines = stdout.TrimEnd().Split('\n');
+        using var json = System.Text.Json.JsonDocument.Parse(lines[^1]);
+        var root = json.RootElement;
+        foreach (var key in new[] { "median_ms", "min_ms", "p90_ms", "images_per_s", "peak_rss_mb" })
+            Assert.That(root.GetProperty(key).GetDouble(), Is.GreaterThan(0), key);
+        Assert.That(root.GetProperty("min_ms").GetDouble(), Is.LessThanOrEqualTo(root.GetProperty("median_ms").GetDouble()));
+        Assert.That(root.GetProperty("breakdown_ms").EnumerateObject().Select(p => p.Name), Does.Contain("Conv2d 1x1"));
+        Assert.That(root.GetProperty("device").GetString(), Does.StartWith("cpu"));
+    }
+
+    [TestCase("--isa", "sse", "--isa must be avx512, avx2 or portable")]
+    [TestCase("--format", "xml", "--format must be text or json")]
+    [TestCase("--iters", "0", "--iters needs a positive integer")]
+    public void BenchRejectsBadOptions(string option, string value, string message)
+    {
+        var (code, stdout, stderr) = Run("bench", "--config", TinyConfig, "--size", "64x64", option, value);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stdout + stderr, Does.Contain(message));
+    }
+
+    [Test]
     public void WeightsInspectReportsUnusedKeysAgainstAConfig()
     {
         var c2 = TestPaths.Fixture("tiny_r50_fpn_c2", "c2_toplevel.pkl");

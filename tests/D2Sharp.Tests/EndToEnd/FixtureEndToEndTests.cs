@@ -1,3 +1,4 @@
+using D2Sharp.Backends;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
 using D2Sharp.Runtime;
@@ -6,15 +7,19 @@ namespace D2Sharp.Tests.EndToEnd;
 
 /// <summary>
 /// Every Detectron2 fixture end to end through the library API: config → graph → checkpoint →
-/// preprocessing → reference backend, compared with what Detectron2 produced.
+/// preprocessing → backend (the CPU backend, and the reference backend too for the image path),
+/// compared with what Detectron2 produced.
 /// </summary>
 [TestFixture]
 public class FixtureEndToEndTests
 {
     private static IEnumerable<string> Cases => FixtureCase.WithModel;
 
-    private static InferenceSession OpenSession(FixtureCase c, string? weights = null) =>
-        InferenceSession.Load(c.Path("config_resolved.yaml"), c.RunOpts, weights ?? c.Path("model.pkl"));
+    private static InferenceSession OpenSession(FixtureCase c, string? weights = null, string device = "cpu") =>
+        InferenceSession.Load(c.Path("config_resolved.yaml"), c.RunOpts, weights ?? c.Path("model.pkl"), new SessionOptions { Device = device });
+
+    private static IEnumerable<TestCaseData> CasesOnEveryDevice() =>
+        from c in Cases from device in BackendFactory.Devices select new TestCaseData(c, device);
 
     private static void AssertMatchesExpected(FixtureCase c, InferenceResult result)
     {
@@ -24,11 +29,11 @@ public class FixtureEndToEndTests
             Tolerance.AssertClose($"{c.Name}/{name}", result[name], array.ToTensor(), isAnchor: name.StartsWith("anchors_"));
     }
 
-    [TestCaseSource(nameof(Cases))]
-    public void ImageThroughLibraryMatchesDetectron2(string caseName)
+    [TestCaseSource(nameof(CasesOnEveryDevice))]
+    public void ImageThroughLibraryMatchesDetectron2(string caseName, string device)
     {
         var c = FixtureCase.Load(caseName);
-        using var session = OpenSession(c);
+        using var session = OpenSession(c, device: device);
         var image = ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat);
         var result = session.Run(image);
         AssertMatchesExpected(c, result);

@@ -1,34 +1,34 @@
-using System.Diagnostics.CodeAnalysis;
-using D2Sharp.Graph;
+using D2Sharp.Backends.Host;
+using D2Sharp.Backends.Reference.Kernels;
 using D2Sharp.Ops;
-using D2Sharp.Weights;
 
 namespace D2Sharp.Backends.Reference;
 
 /// <summary>
-/// Runs every op through its plain reference kernel (<c>Kernels/</c>) on NHWC float32 in one native
-/// arena. Slow but obviously correct: the executable spec that every faster backend is checked
-/// against, op by op.
+/// Runs every op through its plain reference kernel (<c>Kernels/</c>): loops that follow the op's
+/// definition, PyTorch's NaN/Inf semantics included, parallel over the outer loop only.
+/// Convolutions sum in double and round once. Slow but obviously correct: the executable spec
+/// that every faster backend is checked against, op by op.
 /// </summary>
 /// <param name="threads">Threads per bound model, the caller included; 0 means one per processor.</param>
-public sealed class ReferenceBackend(int threads = 0) : IBackend
+public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
 {
-    public string Name => "reference";
-
-    public int Threads { get; } = threads >= 0 ? threads : throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be 0 (one per processor) or more");
-
-    public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
+    /// <summary>The reference kernel of each op type: an op gets one by adding one line here.</summary>
+    internal static readonly IReadOnlyDictionary<Type, HostKernel> Kernels = new Dictionary<Type, HostKernel>
     {
-        reason = ReferenceKernels.For(op) == null ? $"the reference backend has no kernel for {op.Kind}" : null;
-        return reason == null;
-    }
+        [typeof(NormalizeImage)] = new NormalizeImageKernel(),
+        [typeof(Conv2d)] = new Conv2dKernel(),
+        [typeof(DeformConv2d)] = new DeformConv2dKernel(),
+        [typeof(GroupNorm)] = new GroupNormKernel(),
+        [typeof(MaxPool2d)] = new MaxPool2dKernel(),
+        [typeof(UpsampleAdd)] = new UpsampleAddKernel(),
+        [typeof(Add)] = new AddKernel(),
+        [typeof(Relu)] = new ReluKernel(),
+        [typeof(AnchorGrid)] = new AnchorGridKernel(),
+        [typeof(TopK)] = new TopKKernel(),
+    };
 
-    public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
-    {
-        if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");
-        var unsupported = graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => $"'{n.Name}' ({n.Op.Kind})").ToList();
-        if (unsupported.Count > 0)
-            throw new ExecutionException($"the reference backend cannot run {string.Join(", ", unsupported)}");
-        return new ReferenceModel(this, graph, weights);
-    }
+    public override string Name => "reference";
+
+    internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());
 }

@@ -1,9 +1,10 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
 
 /// <summary><see cref="Add"/>: y = act(a + b) in float32, element by element (y may be a or b). Parallel over rows.</summary>
-internal sealed class AddKernel : ReferenceKernel
+internal sealed class AddKernel : HostKernel
 {
     public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0] * args.Outputs[0].Shape[2]);
 

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
@@ -6,7 +7,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// <see cref="AnchorGrid"/>: for each grid cell (row-major) and each cell anchor, the anchor
 /// shifted by the cell's float32 arange value. Reads only the input's shape; runs once per plan.
 /// </summary>
-internal sealed class AnchorGridKernel : ReferenceKernel
+internal sealed class AnchorGridKernel : HostKernel
 {
     public override void Run(KernelArgs args)
     {

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Graph;
 using D2Sharp.Ops;
 using D2Sharp.Weights;
@@ -11,7 +12,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// Without groups or dilation, a kernel row that lies inside the map is one contiguous run of
 /// NHWC input and of packed weights, and is summed as one product.
 /// </summary>
-internal sealed class Conv2dKernel : ReferenceKernel
+internal sealed class Conv2dKernel : HostKernel
 {
     public override object Bind(Node node, NodeWeights? weights)
     {

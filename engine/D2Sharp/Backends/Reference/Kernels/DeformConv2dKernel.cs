@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Graph;
 using D2Sharp.Ops;
 using D2Sharp.Weights;
@@ -11,7 +12,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// group, plus the bias, rounded once, then the activation. Parallel over output rows; the column
 /// is per-worker scratch.
 /// </summary>
-internal sealed class DeformConv2dKernel : ReferenceKernel
+internal sealed class DeformConv2dKernel : HostKernel
 {
     public override object Bind(Node node, NodeWeights? weights)
     {

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
@@ -7,7 +8,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// then y = act(float((x − mean) · weight/√(var + eps) + bias)). Parallel over (sample, group);
 /// a group's statistics are complete before any of its elements is written, so y may be x.
 /// </summary>
-internal sealed class GroupNormKernel : ReferenceKernel
+internal sealed class GroupNormKernel : HostKernel
 {
     public override void Run(KernelArgs args) => args.Parallel(args.Inputs[0].Shape[0] * ((GroupNorm)args.Op).Groups);
 

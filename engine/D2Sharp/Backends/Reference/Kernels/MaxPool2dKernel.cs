@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
@@ -7,7 +8,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// what reading −∞ there amounts to (PyTorch keeps padding at most half the kernel, so every window
 /// holds a real pixel); a NaN in the window wins. Parallel over output rows.
 /// </summary>
-internal sealed class MaxPool2dKernel : ReferenceKernel
+internal sealed class MaxPool2dKernel : HostKernel
 {
     public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0] * args.Outputs[0].Shape[2]);
 

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
@@ -6,7 +7,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// <see cref="NormalizeImage"/>: (pixel − mean) / std in float32 inside each image's own size, 0 in
 /// the padding. Checks every image size against the pixel buffer first. Parallel over output rows.
 /// </summary>
-internal sealed class NormalizeImageKernel : ReferenceKernel
+internal sealed class NormalizeImageKernel : HostKernel
 {
     public override void Run(KernelArgs args)
     {

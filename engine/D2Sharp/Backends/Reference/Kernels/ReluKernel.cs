@@ -1,9 +1,10 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
 
 /// <summary><see cref="Relu"/>: y = max(x, 0), NaN kept, element by element (y may be x). Parallel over rows.</summary>
-internal sealed class ReluKernel : ReferenceKernel
+internal sealed class ReluKernel : HostKernel
 {
     public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0] * args.Outputs[0].Shape[2]);
 

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Graph;
 using D2Sharp.Ops;
 
@@ -9,7 +10,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// fill the rest with −∞ / −1. A feature map stored NHWC is already in Detectron2's flattened
 /// order. Parallel over the batch; the candidate list is per-worker scratch.
 /// </summary>
-internal sealed class TopKKernel : ReferenceKernel
+internal sealed class TopKKernel : HostKernel
 {
     private static int Length(int[] shape) => (int)(Tensor.CountElements(shape) / shape[0]);
 

@@ -1,3 +1,4 @@
+using D2Sharp.Backends.Host;
 using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Reference.Kernels;
@@ -8,7 +9,7 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// Each output element reads only its own lateral element, so y may be the lateral. Parallel over
 /// output rows.
 /// </summary>
-internal sealed class UpsampleAddKernel : ReferenceKernel
+internal sealed class UpsampleAddKernel : HostKernel
 {
     public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0] * args.Outputs[0].Shape[2]);
 

@@ -3,7 +3,7 @@ using D2Sharp.Memory;
 using D2Sharp.Ops;
 using D2Sharp.Weights;
 
-namespace D2Sharp.Backends.Reference;
+namespace D2Sharp.Backends.Host;
 
 /// <summary>
 /// Everything one node of one plan reads and writes, made when the plan is prepared; the memory
@@ -15,7 +15,7 @@ internal sealed unsafe class KernelArgs : IParallelBody
     private readonly (bool Constant, long Offset)[] _inputSlots, _outputSlots;
     private readonly long _scratchOffset;
 
-    public KernelArgs(Node node, ReferenceKernel kernel, object? bound, NodeWeights? weights, ExecutionPlan plan, ArenaLayout layout, WorkerPool pool)
+    public KernelArgs(Node node, HostKernel kernel, object? bound, NodeWeights? weights, ExecutionPlan plan, ArenaLayout layout, WorkerPool pool)
     {
         Node = node; Kernel = kernel; Bound = bound; Weights = weights; Pool = pool;
         Inputs = new TensorView[node.Inputs.Count];
@@ -30,7 +30,7 @@ internal sealed unsafe class KernelArgs : IParallelBody
 
     public Node Node { get; }
     public Op Op => Node.Op;
-    public ReferenceKernel Kernel { get; }
+    public HostKernel Kernel { get; }
     /// <summary>What the kernel's Bind returned for this node (per session).</summary>
     public object? Bound { get; }
     public NodeWeights? Weights { get; }
@@ -47,7 +47,7 @@ internal sealed unsafe class KernelArgs : IParallelBody
     public Span<T> ScratchOf<T>(int worker, int perWorker) where T : unmanaged =>
         new(Scratch + (long)worker * perWorker * sizeof(T), perWorker);
 
-    /// <summary>Runs the kernel's <see cref="ReferenceKernel.Row"/> for every index in [0, count) on the pool.</summary>
+    /// <summary>Runs the kernel's <see cref="HostKernel.Row"/> for every index in [0, count) on the pool.</summary>
     public void Parallel(int count) => Pool.For(count, this);
 
     void IParallelBody.Execute(int index, int worker) => Kernel.Row(this, index, worker);

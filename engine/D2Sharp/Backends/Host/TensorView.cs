@@ -1,4 +1,4 @@
-namespace D2Sharp.Backends.Reference;
+namespace D2Sharp.Backends.Host;
 
 /// <summary>
 /// A value's memory during one run: a pointer into the arena (or the plan's constant buffer), its
@@ -20,7 +20,7 @@ internal readonly unsafe struct TensorView(byte* data, int[] shape, DataType typ
     public FeatureMap Map() => new((float*)Data, Shape[0], Shape[2], Shape[3], Shape[1]);
 }
 
-/// <summary>An NHWC float32 feature map in native memory: what the reference kernels read and write.</summary>
+/// <summary>An NHWC float32 feature map in native memory: what the host kernels read and write.</summary>
 internal readonly unsafe struct FeatureMap(float* data, int n, int h, int w, int c)
 {
     public readonly float* Data = data;

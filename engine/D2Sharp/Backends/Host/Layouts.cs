@@ -1,6 +1,6 @@
-namespace D2Sharp.Backends.Reference;
+namespace D2Sharp.Backends.Host;
 
-/// <summary>Conversions between the boundary's NCHW and the reference backend's NHWC.</summary>
+/// <summary>Conversions between the boundary's NCHW and the host backends' NHWC.</summary>
 internal static class Layouts
 {
     public static void NchwToNhwc(ReadOnlySpan<float> nchw, FeatureMap map)

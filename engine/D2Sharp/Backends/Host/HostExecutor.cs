@@ -1,36 +1,39 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using D2Sharp.Graph;
 using D2Sharp.Memory;
 
-namespace D2Sharp.Backends.Reference;
+namespace D2Sharp.Backends.Host;
 
 /// <summary>
-/// One plan on the reference backend: its layout in the shared arena, its constants (computed
-/// here, once), and one <see cref="KernelArgs"/> per step, so that a run only walks the steps.
+/// One plan on a host backend: its layout in the shared arena, its constants (computed here,
+/// once), and one <see cref="KernelArgs"/> per step, so that a run only walks the steps.
 /// </summary>
-internal sealed unsafe class ReferenceExecutor : IPlanExecutor
+internal sealed unsafe class HostExecutor : IPlanExecutor
 {
-    private readonly ReferenceModel _model;
+    private readonly HostModel _model;
     private readonly NativeBuffer _constants;
     private readonly KernelArgs[] _steps;
+    private readonly TimeSpan[] _stepTimes;
 
-    public ReferenceExecutor(ReferenceModel model, ExecutionPlan plan)
+    public HostExecutor(HostModel model, ExecutionPlan plan)
     {
         _model = model;
         Plan = plan;
         int workers = model.Pool.Workers;
-        Layout = ArenaLayout.Plan(plan, ReferenceModel.Alignment, v => plan.ElementsOf(v) * v.Type.SizeOf(),
-            node => ReferenceKernels.For(node.Op)!.ScratchBytes(node, plan, workers));
+        Layout = ArenaLayout.Plan(plan, HostModel.Alignment, v => plan.ElementsOf(v) * v.Type.SizeOf(),
+            node => model.KernelFor(node).ScratchBytes(node, plan, workers));
         model.Arena.Ensure(Layout.Arena.Size);
-        _constants = new NativeBuffer(Layout.ConstantSize, ReferenceModel.Alignment);
+        _constants = new NativeBuffer(Layout.ConstantSize, HostModel.Alignment);
         foreach (var node in plan.ShapeOnlyNodes) Execute(Args(node));
         _steps = plan.Steps.Select(Args).ToArray();
+        _stepTimes = new TimeSpan[_steps.Length];
     }
 
     public ExecutionPlan Plan { get; }
     public ArenaLayout Layout { get; }
 
-    private KernelArgs Args(Node node) => new(node, ReferenceKernels.For(node.Op)!, _model.BoundFor(node),
+    private KernelArgs Args(Node node) => new(node, _model.KernelFor(node), _model.BoundFor(node),
         _model.Weights.TryFor(node), Plan, Layout, _model.Pool);
 
     public void SetInput(int index, ReadOnlySpan<byte> data)
@@ -43,8 +46,17 @@ internal sealed unsafe class ReferenceExecutor : IPlanExecutor
 
     public void Run()
     {
-        foreach (var step in _steps) Execute(step);
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            long start = RecordStepTimes ? Stopwatch.GetTimestamp() : 0;
+            Execute(_steps[i]);
+            if (RecordStepTimes) _stepTimes[i] = Stopwatch.GetElapsedTime(start);
+        }
     }
+
+    public bool RecordStepTimes { get; set; }
+
+    public ReadOnlySpan<TimeSpan> StepTimes => _stepTimes;
 
     public void GetOutput(int index, Span<byte> destination)
     {
@@ -64,7 +76,7 @@ internal sealed unsafe class ReferenceExecutor : IPlanExecutor
         }
         catch (Exception e) when (e is not ExecutionException)
         {
-            throw new ExecutionException($"node '{step.Node.Name}' ({step.Op.Kind}) failed on the reference backend: {e.Message}", e);
+            throw new ExecutionException($"node '{step.Node.Name}' ({step.Op.Kind}) failed on the {_model.Backend.Name} backend: {e.Message}", e);
         }
     }
 

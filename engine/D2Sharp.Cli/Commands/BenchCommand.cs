@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using D2Sharp.Backends;
+using D2Sharp.Backends.Cpu;
+using D2Sharp.Backends.Host;
+using D2Sharp.Config;
+using D2Sharp.Graph;
+using D2Sharp.Modeling;
+using D2Sharp.Weights;
+
+namespace D2Sharp.Cli.Commands;
+
+internal sealed class BenchCommand : ICommand
+{
+    public string Help => """
+        d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
+                      [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N] [--format text|json]
+
+        Builds the model once, prepares one plan at the given size, runs W warm-ups and N timed runs
+        on random images, and prints min / median / p90 latency, images/s, GFLOP/s, peak RSS and the
+        time per op kind (from one more run with step timing on).
+          --size HxW      the image size; it is padded to the backbone's size divisibility, not resized
+          --batch N       images per run (default 1)
+          --device D      cpu (default) or reference
+          --threads T     worker threads (default: one per processor)
+          --isa I         cpu only: avx512, avx2 or portable (default: the widest this processor runs)
+          --scope S       backbone (default) or rpn
+          --warmup W      untimed runs first (default 2)
+          --iters N       timed runs (default 10)
+          --format F      text (default) or json: then the last line is one JSON object with
+                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops and the breakdown
+        """;
+
+    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    {
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--size", "--batch", "--device", "--threads", "--isa", "--scope", "--warmup", "--iters", "--format"]);
+        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
+        var (height, width) = GraphCommand.ParseSize(cl.Require("--size"));
+        int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
+        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
+        int warmup = cl.Get("--warmup") is { } w ? ParseCount(w, "--warmup") : 2;
+        int iterations = cl.Get("--iters") is { } n ? GraphCommand.ParsePositive(n, "--iters") : 10;
+        bool json = (cl.Get("--format") ?? "text") switch
+        {
+            "text" => false,
+            "json" => true,
+            var other => throw new UsageException($"--format must be text or json, got '{other}'"),
+        };
+        var backend = CreateBackend(cl.Get("--device") ?? "cpu", threads, cl.Get("--isa"));
+        var scope = GraphCommand.ParseScope(cl.Get("--scope"));
+
+        var model = ModelBuilder.Build(ConfigLoader.Load(cl.Require("--config"), cl.Opts), scope);
+        var weights = cl.Get("--weights") is { } path ? WeightBinder.LoadCheckpoint(model.Graph, path).Weights : WeightBinder.Initialize(model.Graph);
+        var (paddedHeight, paddedWidth) = model.PaddedSize(height, width);
+
+        var watch = Stopwatch.StartNew();
+        using var bound = backend.Bind(model.Graph, weights);
+        double bindMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        using var executor = bound.Prepare(model.PlanForImages(batch, paddedHeight, paddedWidth));
+        double prepareMs = watch.Elapsed.TotalMilliseconds;
+        SetRandomImages(executor, batch, height, width, paddedHeight, paddedWidth);
+
+        for (int i = 0; i < warmup; i++) executor.Run();
+        var times = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            executor.Run();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        executor.RecordStepTimes = true;
+        executor.Run();
+        var breakdown = Breakdown(executor);
+
+        Array.Sort(times);
+        double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
+        long macs = executor.Plan.TotalMacs;
+        var report = new BenchReport(
+            cl.Require("--config"), Describe(backend), ThreadsOf(backend), batch, height, width, paddedHeight, paddedWidth,
+            Math.Round(macs / 1e9, 2), Math.Round(bindMs, 1), Math.Round(prepareMs, 2), iterations,
+            Math.Round(times[0], 2), Math.Round(median, 2), Math.Round(p90, 2), Math.Round(batch * 1000 / median, 2),
+            Math.Round(2 * macs / (median / 1000) / 1e9, 1), Process.GetCurrentProcess().PeakWorkingSet64 >> 20,
+            breakdown.ToDictionary(k => k.Kind, k => Math.Round(k.Milliseconds, 2)));
+
+        output.WriteLine($"config:   {report.Config}  ({model.Graph.Nodes.Count} nodes, {report.Gmacs} GMAC per run)");
+        output.WriteLine($"device:   {report.Device}, {report.Threads} threads; bind {report.BindMs:F0} ms, prepare {report.PrepareMs:F1} ms");
+        output.WriteLine($"input:    {batch}x{height}x{width} (padded {paddedHeight}x{paddedWidth}), {warmup} warm-up + {iterations} timed runs");
+        output.WriteLine($"latency:  min {report.MinMs:F1} ms, median {report.MedianMs:F1} ms, p90 {report.P90Ms:F1} ms");
+        output.WriteLine($"rate:     {report.ImagesPerS:F2} images/s, {report.Gflops:F1} GFLOP/s; peak RSS {report.PeakRssMb} MiB");
+        output.WriteLine("time per op kind (one profiled run):");
+        double total = breakdown.Sum(k => k.Milliseconds);
+        foreach (var (kind, count, ms) in breakdown)
+            output.WriteLine($"  {kind,-16} {count,4} nodes {ms,10:F2} ms {100 * ms / total,6:F1} %");
+        if (json) output.WriteLine(JsonSerializer.Serialize(report, BenchJson.Default.BenchReport));
+        return 0;
+    }
+
+    private static IBackend CreateBackend(string device, int threads, string? isa)
+    {
+        if (isa == null) return BackendFactory.Create(device, threads);
+        if (device != "cpu") throw new UsageException("--isa applies to --device cpu only");
+        var parsed = isa switch
+        {
+            "avx512" => CpuIsa.Avx512,
+            "avx2" => CpuIsa.Avx2,
+            "portable" => CpuIsa.Portable,
+            _ => throw new UsageException($"--isa must be avx512, avx2 or portable, got '{isa}'"),
+        };
+        return new CpuBackend(threads, parsed);
+    }
+
+    private static string Describe(IBackend backend) => backend is CpuBackend cpu ? $"cpu ({cpu.Isa})" : backend.Name;
+
+    private static int ThreadsOf(IBackend backend) =>
+        backend is HostBackend { Threads: > 0 } host ? host.Threads : Environment.ProcessorCount;
+
+    private static int ParseCount(string s, string option) =>
+        int.TryParse(s, out int v) && v >= 0 ? v : throw new UsageException($"{option} needs a count of 0 or more, got '{s}'");
+
+    /// <summary>Random pixels (seeded) in the top-left height×width of each padded image.</summary>
+    private static void SetRandomImages(IPlanExecutor executor, int batch, int height, int width, int paddedHeight, int paddedWidth)
+    {
+        var pixels = new byte[batch * paddedHeight * paddedWidth * 3];
+        new Random(0).NextBytes(pixels);
+        var sizes = new int[2 * batch];
+        for (int n = 0; n < batch; n++) (sizes[2 * n], sizes[2 * n + 1]) = (height, width);
+        executor.SetInput(0, pixels);
+        executor.SetInput(1, MemoryMarshal.AsBytes(sizes.AsSpan()));
+    }
+
+    private static List<(string Kind, int Nodes, double Milliseconds)> Breakdown(IPlanExecutor executor)
+    {
+        var steps = executor.Plan.Steps;
+        var times = executor.StepTimes;
+        var byKind = new Dictionary<string, (int Nodes, double Milliseconds)>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            string kind = KindOf(steps[i]);
+            var (nodes, ms) = byKind.GetValueOrDefault(kind);
+            byKind[kind] = (nodes + 1, ms + times[i].TotalMilliseconds);
+        }
+        return byKind.Select(k => (k.Key, k.Value.Nodes, k.Value.Milliseconds)).OrderByDescending(k => k.Milliseconds).ToList();
+    }
+
+    /// <summary>The op kind, with convolutions told apart by kernel size (they differ most in speed).</summary>
+    private static string KindOf(Node node) => node.Op switch
+    {
+        Ops.Conv2d c => $"Conv2d {c.KernelH}x{c.KernelW}",
+        var op => op.Kind,
+    };
+
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+}
+
+internal sealed record BenchReport(
+    string Config, string Device, int Threads, int Batch, int Height, int Width, int PaddedHeight, int PaddedWidth,
+    double Gmacs, double BindMs, double PrepareMs, int Iterations,
+    double MinMs, double MedianMs, double P90Ms, double ImagesPerS, double Gflops, long PeakRssMb,
+    Dictionary<string, double> BreakdownMs);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(BenchReport))]
+internal sealed partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,44 @@
+using D2Sharp.Backends.Host;
+using D2Sharp.Backends.Reference;
+using D2Sharp.Ops;
+
+namespace D2Sharp.Backends.Cpu;
+
+/// <summary>
+/// The fast CPU backend: NHWC float32 in the host arena, convolutions as implicit GEMMs on a
+/// register-blocked FMA micro-kernel (AVX-512, AVX2 or portable <c>Vector&lt;T&gt;</c>, chosen at
+/// start-up or forced by <paramref name="isa"/>), weights packed once when the session binds them,
+/// elementwise ops vectorised over channels. Ops whose cost does not matter run the reference
+/// kernel (see <see cref="Kernels"/>); every op is checked against the reference backend by the
+/// backend-op harness.
+/// </summary>
+/// <param name="threads">Threads per bound model, the caller included; 0 means one per processor.</param>
+/// <param name="isa">The instruction set; <see cref="CpuIsa.Auto"/> picks the widest this processor runs.</param>
+public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto) : HostBackend(threads)
+{
+    public CpuIsa Isa { get; } = CpuIsas.Resolve(isa);
+
+    public override string Name => "cpu";
+
+    private IReadOnlyDictionary<Type, HostKernel>? _kernels;
+
+    /// <summary>
+    /// This backend's kernel of each op type. Anchor grids are computed once per plan and TopK
+    /// sorts a few thousand logits per level, so both run the reference kernel.
+    /// </summary>
+    internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
+    {
+        [typeof(NormalizeImage)] = ReferenceBackend.Kernels[typeof(NormalizeImage)],
+        [typeof(Conv2d)] = new Kernels.Conv2dKernel(Isa),
+        [typeof(DeformConv2d)] = new Kernels.DeformConv2dKernel(Isa),
+        [typeof(GroupNorm)] = ReferenceBackend.Kernels[typeof(GroupNorm)],
+        [typeof(MaxPool2d)] = new Kernels.MaxPool2dKernel(),
+        [typeof(UpsampleAdd)] = new Kernels.UpsampleAddKernel(),
+        [typeof(Add)] = new Kernels.AddKernel(),
+        [typeof(Relu)] = new Kernels.ReluKernel(),
+        [typeof(AnchorGrid)] = ReferenceBackend.Kernels[typeof(AnchorGrid)],
+        [typeof(TopK)] = ReferenceBackend.Kernels[typeof(TopK)],
+    };
+
+    internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());
+}
