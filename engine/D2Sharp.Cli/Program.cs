@@ -14,6 +14,7 @@ namespace D2Sharp.Cli
             usage:
               d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
                           [--scope backbone|rpn] [--output out.npz]
+              d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn]
               d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
@@ -45,6 +46,7 @@ namespace D2Sharp.Cli
                 "bench" => new BenchCommand(),
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),
+                "export" when rest.FirstOrDefault() == "onnx" => new ExportOnnxCommand(),
                 _ => null,
             };
             if (command == null)
@@ -53,7 +55,7 @@ namespace D2Sharp.Cli
                 stderr.WriteLine(Usage);
                 return 2;
             }
-            if (args[0] is "config" or "weights") rest = rest.Skip(1).ToArray();
+            if (args[0] is "config" or "weights" or "export") rest = rest.Skip(1).ToArray();
             if (rest.Contains("--help") || rest.Contains("-h"))
             {
                 stdout.WriteLine(command.Help);

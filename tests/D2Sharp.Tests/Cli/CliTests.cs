@@ -106,6 +106,19 @@ public class CliTests
         Assert.That(root.GetProperty("device").GetString(), Does.StartWith("cpu"));
     }
 
+    [Test]
+    public void ExportOnnxWritesAModelOnnxRuntimeLoads()
+    {
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_export.onnx");
+        var (code, stdout, stderr) = Run("export", "onnx", "--config", TinyConfig, "--size", "60x90", "--output", output);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("input 'image' float32 [1, 3, 64, 96]").And.Contain("p2, p3, p4, p5, p6, anchors_p2"));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(output);
+        Assert.That(session.InputMetadata["image"].Dimensions, Is.EqualTo(new[] { 1, 3, 64, 96 }));
+        Assert.That(session.OutputMetadata.Keys, Does.Contain("anchors_p6"));
+        File.Delete(output);
+    }
+
     [TestCase("--isa", "sse", "--isa must be avx512, avx2 or portable")]
     [TestCase("--format", "xml", "--format must be text or json")]
     [TestCase("--iters", "0", "--iters needs a positive integer")]
