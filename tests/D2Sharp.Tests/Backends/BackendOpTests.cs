@@ -23,13 +23,17 @@ public class BackendOpTests
         ("cpu avx512", () => Cpu(CpuIsa.Avx512)),
         ("cpu avx2", () => Cpu(CpuIsa.Avx2)),
         ("cpu portable", () => Cpu(CpuIsa.Portable)),
+        ("cpu avx512 winograd", () => Cpu(CpuIsa.Avx512, CpuConvAlgorithm.Winograd)),
+        ("cpu avx2 winograd", () => Cpu(CpuIsa.Avx2, CpuConvAlgorithm.Winograd)),
+        ("cpu portable winograd", () => Cpu(CpuIsa.Portable, CpuConvAlgorithm.Winograd)),
+        ("cpu avx512 direct", () => Cpu(CpuIsa.Avx512, CpuConvAlgorithm.Direct)),
     ];
 
     /// <summary>The CPU backend forced to one instruction set; ignored, saying so, where the processor lacks it.</summary>
-    private static CpuBackend Cpu(CpuIsa isa)
+    private static CpuBackend Cpu(CpuIsa isa, CpuConvAlgorithm convolutions = CpuConvAlgorithm.Auto)
     {
         if (!CpuIsas.IsSupported(isa)) Assert.Ignore($"this processor does not run the CPU backend's {isa} kernels");
-        return new CpuBackend(threads: 2, isa);
+        return new CpuBackend(threads: 2, isa, convolutions);
     }
 
     private static readonly IBackend Reference = new ReferenceBackend(threads: 3);

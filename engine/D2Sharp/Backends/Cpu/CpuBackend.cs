@@ -14,9 +14,12 @@ namespace D2Sharp.Backends.Cpu;
 /// </summary>
 /// <param name="threads">Threads per bound model, the caller included; 0 means one per processor.</param>
 /// <param name="isa">The instruction set; <see cref="CpuIsa.Auto"/> picks the widest this processor runs.</param>
-public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto) : HostBackend(threads)
+/// <param name="convolutions">Winograd or direct for the 3×3 stride-1 convolutions; by default per layer.</param>
+public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuConvAlgorithm convolutions = CpuConvAlgorithm.Auto) : HostBackend(threads)
 {
     public CpuIsa Isa { get; } = CpuIsas.Resolve(isa);
+
+    public CpuConvAlgorithm Convolutions { get; } = convolutions;
 
     public override string Name => "cpu";
 
@@ -29,7 +32,7 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto) : Host
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
         [typeof(NormalizeImage)] = ReferenceBackend.Kernels[typeof(NormalizeImage)],
-        [typeof(Conv2d)] = new Kernels.Conv2dKernel(Isa),
+        [typeof(Conv2d)] = new Kernels.Conv2dKernel(Isa, Convolutions),
         [typeof(DeformConv2d)] = new Kernels.DeformConv2dKernel(Isa),
         [typeof(GroupNorm)] = ReferenceBackend.Kernels[typeof(GroupNorm)],
         [typeof(MaxPool2d)] = new Kernels.MaxPool2dKernel(),

@@ -16,10 +16,11 @@ namespace D2Sharp.Backends.Cpu.Kernels;
 /// input channels per group (the stem's 3) those runs are too short to pay for their loop, so the
 /// tile's receptive fields are first copied into one row per pixel (im2col of six pixels, in the
 /// worker's scratch). Work is split into (group, panel, block of pixel tiles), so each task
-/// reuses one weight panel from cache.
+/// reuses one weight panel from cache. 3×3 stride-1 convolutions go to <see cref="Conv2dWinograd"/>
+/// when the backend's <see cref="CpuConvAlgorithm"/> says so; which is fixed per node at bind.
 /// </summary>
 [SkipLocalsInit]
-internal sealed class Conv2dKernel(CpuIsa isa) : HostKernel
+internal sealed class Conv2dKernel(CpuIsa isa, CpuConvAlgorithm algorithm) : HostKernel
 {
     private const int Rows = GemmTile<PortableSimd, Vector<float>>.Rows;
 
@@ -32,8 +33,18 @@ internal sealed class Conv2dKernel(CpuIsa isa) : HostKernel
     public override object Bind(Node node, NodeWeights? weights)
     {
         var op = (Conv2d)node.Op;
-        return new PackedConvWeights(weights, op.OutChannels, op.InChannels / op.Groups, op.Groups, op.KernelH * op.KernelW, 2 * CpuIsas.VectorWidth(isa));
+        int columns = 2 * CpuIsas.VectorWidth(isa);
+        return UsesWinograd(op)
+            ? new WinogradWeights(weights, op.OutChannels, op.InChannels, columns)
+            : new PackedConvWeights(weights, op.OutChannels, op.InChannels / op.Groups, op.Groups, op.KernelH * op.KernelW, columns);
     }
+
+    private bool UsesWinograd(Conv2d op) => Conv2dWinograd.Applies(op) && algorithm switch
+    {
+        CpuConvAlgorithm.Winograd => true,
+        CpuConvAlgorithm.Auto => Conv2dWinograd.Preferred(op),
+        _ => false,
+    };
 
     private static bool CopiesRows(Conv2d op) => op.InChannels / op.Groups < CopyBelowChannels;
 
@@ -42,6 +53,7 @@ internal sealed class Conv2dKernel(CpuIsa isa) : HostKernel
     public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
     {
         var op = (Conv2d)node.Op;
+        if (UsesWinograd(op)) return workers * Conv2dWinograd.ScratchBytes(op, 2 * CpuIsas.VectorWidth(isa));
         return CopiesRows(op) ? (long)workers * Rows * RowLength(op) * sizeof(float) : 0;
     }
 
@@ -60,6 +72,11 @@ internal sealed class Conv2dKernel(CpuIsa isa) : HostKernel
 
     public override void Run(KernelArgs args)
     {
+        if (args.Bound is WinogradWeights winograd)
+        {
+            args.Parallel(Conv2dWinograd.Tasks(winograd, args.Outputs[0].Shape));
+            return;
+        }
         var op = (Conv2d)args.Op;
         var packed = (PackedConvWeights)args.Bound!;
         var y = args.Outputs[0].Shape;
@@ -68,6 +85,16 @@ internal sealed class Conv2dKernel(CpuIsa isa) : HostKernel
 
     public override void Row(KernelArgs args, int index, int worker)
     {
+        if (args.Bound is WinogradWeights)
+        {
+            switch (isa)
+            {
+                case CpuIsa.Avx512: Conv2dWinograd.Task<Avx512Simd, Vector512<float>>(args, index, worker); break;
+                case CpuIsa.Avx2: Conv2dWinograd.Task<Avx2Simd, Vector256<float>>(args, index, worker); break;
+                default: Conv2dWinograd.Task<PortableSimd, Vector<float>>(args, index, worker); break;
+            }
+            return;
+        }
         switch (isa)
         {
             case CpuIsa.Avx512: Block<Avx512Simd, Vector512<float>>(args, index, worker); break;
