@@ -26,15 +26,15 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
     private IReadOnlyDictionary<Type, HostKernel>? _kernels;
 
     /// <summary>
-    /// This backend's kernel of each op type. Anchor grids are computed once per plan and TopK
-    /// sorts a few thousand logits per level, so both run the reference kernel.
+    /// This backend's kernel of each op type. Anchor grids are computed once per plan, TopK sorts
+    /// a level's logits and the preprocessing reads each pixel once, so these run the reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
         [typeof(NormalizeImage)] = ReferenceBackend.Kernels[typeof(NormalizeImage)],
         [typeof(Conv2d)] = new Kernels.Conv2dKernel(Isa, Convolutions),
         [typeof(DeformConv2d)] = new Kernels.DeformConv2dKernel(Isa),
-        [typeof(GroupNorm)] = ReferenceBackend.Kernels[typeof(GroupNorm)],
+        [typeof(GroupNorm)] = new Kernels.GroupNormKernel(),
         [typeof(MaxPool2d)] = new Kernels.MaxPool2dKernel(),
         [typeof(UpsampleAdd)] = new Kernels.UpsampleAddKernel(),
         [typeof(Add)] = new Kernels.AddKernel(),

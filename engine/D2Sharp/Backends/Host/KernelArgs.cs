@@ -40,6 +40,9 @@ internal sealed unsafe class KernelArgs : IParallelBody
     public byte* Scratch { get; private set; }
     public long ScratchBytes { get; }
 
+    /// <summary>Which of its parallel loops a kernel with several is in (set by the kernel before each).</summary>
+    public int Phase { get; set; }
+
     public FeatureMap In(int index) => Inputs[index].Map();
     public FeatureMap Out(int index) => Outputs[index].Map();
 

@@ -103,6 +103,39 @@ internal sealed class Conv2dKernel(CpuIsa isa, CpuConvAlgorithm algorithm) : Hos
         }
     }
 
+    /// <summary>
+    /// One pixel's receptive field as one row, taps × input channels in the packed panel's order;
+    /// zeros for taps in the padding (and for a pixel past the block's end). Without groups or
+    /// dilation a kernel row inside the map is one contiguous run of NHWC input.
+    /// </summary>
+    private static unsafe void CopyReceptiveField(Conv2d op, FeatureMap x, PackedConvWeights packed, bool valid, int n, int oy, int ox, int firstInput, float* row)
+    {
+        int length = packed.InPerGroup, kernelRow = op.KernelW * length;
+        int left = ox * op.Stride - op.Padding;
+        bool contiguous = op.Groups == 1 && op.Dilation == 1 && left >= 0 && left + op.KernelW <= x.W;
+        for (int i = 0; i < op.KernelH; i++, row += kernelRow)
+        {
+            int iy = oy * op.Stride - op.Padding + i * op.Dilation;
+            if (!valid || iy < 0 || iy >= x.H)
+            {
+                new Span<float>(row, kernelRow).Clear();
+                continue;
+            }
+            if (contiguous)
+            {
+                new ReadOnlySpan<float>(x.Data + x.Index(n, iy, left, 0), kernelRow).CopyTo(new Span<float>(row, kernelRow));
+                continue;
+            }
+            for (int j = 0; j < op.KernelW; j++)
+            {
+                int ix = left + j * op.Dilation;
+                var tap = new Span<float>(row + j * length, length);
+                if (ix < 0 || ix >= x.W) tap.Clear();
+                else new ReadOnlySpan<float>(x.Data + x.Index(n, iy, ix, firstInput), length).CopyTo(tap);
+            }
+        }
+    }
+
     private static unsafe void Block<TSimd, TVec>(KernelArgs args, int index, int worker) where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         var op = (Conv2d)args.Op;
@@ -136,16 +169,19 @@ internal sealed class Conv2dKernel(CpuIsa isa, CpuConvAlgorithm algorithm) : Hos
                 bool valid = pixel < end;
                 outputRows[r] = valid ? y.Data + (long)pixel * y.C + firstOutput : null;
                 residualRows[r] = valid && residual is { } res ? res.Data + (long)pixel * res.C + firstOutput : null;
-                for (int i = 0; i < op.KernelH; i++)
-                {
-                    int iy = oy * op.Stride - op.Padding + i * op.Dilation;
-                    for (int j = 0; j < op.KernelW; j++)
+                if (copy)
+                    CopyReceptiveField(op, x, packed, valid, n, oy, ox, firstInput, copied + r * rowLength);
+                else
+                    for (int i = 0; i < op.KernelH; i++)
                     {
-                        int ix = ox * op.Stride - op.Padding + j * op.Dilation;
-                        bool inside = valid && iy >= 0 && iy < x.H && ix >= 0 && ix < x.W;
-                        inputs[(i * op.KernelW + j) * Rows + r] = inside ? x.Data + x.Index(n, iy, ix, firstInput) : packed.Zeros;
+                        int iy = oy * op.Stride - op.Padding + i * op.Dilation;
+                        for (int j = 0; j < op.KernelW; j++)
+                        {
+                            int ix = ox * op.Stride - op.Padding + j * op.Dilation;
+                            bool inside = valid && iy >= 0 && iy < x.H && ix >= 0 && ix < x.W;
+                            inputs[(i * op.KernelW + j) * Rows + r] = inside ? x.Data + x.Index(n, iy, ix, firstInput) : packed.Zeros;
+                        }
                     }
-                }
                 if (valid && ++ox == y.W)
                 {
                     ox = 0;
@@ -155,17 +191,7 @@ internal sealed class Conv2dKernel(CpuIsa isa, CpuConvAlgorithm algorithm) : Hos
             int segments = taps, length = packed.InPerGroup;
             if (copy)
             {
-                // One contiguous row per pixel: taps × input channels, in the packed panel's order.
-                for (int r = 0; r < Rows; r++)
-                {
-                    float* row = copied + r * rowLength;
-                    for (int t = 0; t < taps; t++)
-                    {
-                        float* source = inputs[t * Rows + r];
-                        for (int c = 0; c < length; c++) row[t * length + c] = source[c];
-                    }
-                    inputs[r] = row;
-                }
+                for (int r = 0; r < Rows; r++) inputs[r] = copied + r * rowLength;
                 (segments, length) = (1, rowLength);
             }
             for (int panel = firstPanel; panel < endPanel; panel++)
