@@ -30,6 +30,10 @@ public class CpuOpBenchmarks : ICountsFlops
     [Params(CpuIsa.Avx512, CpuIsa.Avx2)]
     public CpuIsa Isa { get; set; }
 
+    /// <summary>Direct GEMM or Winograd for the 3×3 stride-1 shapes; the others run the same code either way.</summary>
+    [Params(CpuConvAlgorithm.Direct, CpuConvAlgorithm.Winograd)]
+    public CpuConvAlgorithm Algorithm { get; set; }
+
     private IBoundModel _bound = null!;
     private IPlanExecutor _executor = null!;
 
@@ -70,7 +74,7 @@ public class CpuOpBenchmarks : ICountsFlops
         var (graph, plan) = SingleOpGraph.Create(op, shapes.Select(s => (DataType.Float32, s)).ToList());
         var rng = new Random(1);
         var parameters = graph.Parameters.ToDictionary(p => p.Name, p => Random(rng, p.Shape, 0.05f));
-        _bound = new CpuBackend(0, Isa).Bind(graph, WeightBinder.Bind(graph, parameters, "benchmark"));
+        _bound = new CpuBackend(0, Isa, Algorithm).Bind(graph, WeightBinder.Bind(graph, parameters, "benchmark"));
         _executor = _bound.Prepare(plan);
         for (int i = 0; i < shapes.Length; i++) _executor.SetInput(plan.Inputs[i].Name, Random(rng, shapes[i], i == 0 ? 1f : 3f));
     }

@@ -26,12 +26,12 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
     private IReadOnlyDictionary<Type, HostKernel>? _kernels;
 
     /// <summary>
-    /// This backend's kernel of each op type. Anchor grids are computed once per plan, TopK sorts
-    /// a level's logits and the preprocessing reads each pixel once, so these run the reference kernel.
+    /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
+    /// run) and TopK sorts a level's logits, so both run the reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
-        [typeof(NormalizeImage)] = ReferenceBackend.Kernels[typeof(NormalizeImage)],
+        [typeof(NormalizeImage)] = new Kernels.NormalizeImageKernel(),
         [typeof(Conv2d)] = new Kernels.Conv2dKernel(Isa, Convolutions),
         [typeof(DeformConv2d)] = new Kernels.DeformConv2dKernel(Isa),
         [typeof(GroupNorm)] = new Kernels.GroupNormKernel(),
