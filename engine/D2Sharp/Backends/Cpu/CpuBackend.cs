@@ -7,8 +7,9 @@ namespace D2Sharp.Backends.Cpu;
 /// <summary>
 /// The fast CPU backend: NHWC float32 in the host arena, convolutions as implicit GEMMs on a
 /// register-blocked FMA micro-kernel (AVX-512, AVX2 or portable <c>Vector&lt;T&gt;</c>, chosen at
-/// start-up or forced by <paramref name="isa"/>), weights packed once when the session binds them,
-/// elementwise ops vectorised over channels. Ops whose cost does not matter run the reference
+/// start-up or forced by <paramref name="isa"/>) or, for 3×3 stride-1 layers, as Winograd
+/// F(4×4, 3×3) (<paramref name="convolutions"/>), weights packed once when the session binds them,
+/// the other ops vectorised over channels. Ops whose cost does not matter run the reference
 /// kernel (see <see cref="Kernels"/>); every op is checked against the reference backend by the
 /// backend-op harness.
 /// </summary>
