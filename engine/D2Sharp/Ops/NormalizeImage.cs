@@ -35,5 +35,16 @@ public sealed class NormalizeImage : Op
         return [[pixels[0], pixels[3], pixels[1], pixels[2]]];
     }
 
+    /// <summary>Every image size must lie inside the pixel buffer [N, H, W, C]: a run-time check of the second input.</summary>
+    public static void CheckImageSizes(ReadOnlySpan<int> sizes, int[] pixels)
+    {
+        for (int n = 0; n < pixels[0]; n++)
+        {
+            int h = sizes[2 * n], w = sizes[2 * n + 1];
+            if (h < 1 || h > pixels[1] || w < 1 || w > pixels[2])
+                throw new ArgumentException($"image_sizes[{n}] = ({h}, {w}) is not a size inside the {pixels[1]}x{pixels[2]} pixel buffer");
+        }
+    }
+
     public override string Describe() => $"mean=[{string.Join(", ", Mean)}] std=[{string.Join(", ", Std)}]";
 }

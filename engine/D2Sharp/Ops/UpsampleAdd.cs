@@ -35,4 +35,17 @@ public sealed class UpsampleAdd : Op
     }
 
     public override string Describe() => $"{Mode.ToString().ToLowerInvariant()} x2, {Fuse.ToString().ToLowerInvariant()}";
+
+    /// <summary>
+    /// Bilinear mode's neighbours of output row (or column) <paramref name="dst"/>: PyTorch's
+    /// area_pixel_compute_source_index for scale 1/2, source = (dst + 0.5)/2 − 0.5 clamped at 0, in
+    /// float32; the second neighbour is clamped to the last row; the weight belongs to it.
+    /// </summary>
+    public static (int Low, int High, float Weight) BilinearSource(int dst, int size)
+    {
+        float source = Math.Max(0.5f * (dst + 0.5f) - 0.5f, 0f);
+        int low = Math.Min((int)source, size - 1);
+        int high = low < size - 1 ? low + 1 : low;
+        return (low, high, source - low);
+    }
 }

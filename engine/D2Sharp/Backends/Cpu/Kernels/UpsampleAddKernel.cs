@@ -41,8 +41,8 @@ internal sealed class UpsampleAddKernel : HostKernel
 
     private static void MergeBilinear(Span<float> target, Span<float> side, FeatureMap top, int n, int oy, int ox, float scale)
     {
-        var (y0, y1, ly) = Source(oy, top.H);
-        var (x0, x1, lx) = Source(ox, top.W);
+        var (y0, y1, ly) = UpsampleAdd.BilinearSource(oy, top.H);
+        var (x0, x1, lx) = UpsampleAdd.BilinearSource(ox, top.W);
         Span<float> a = top.Pixel(n, y0, x0), b = top.Pixel(n, y0, x1), c = top.Pixel(n, y1, x0), d = top.Pixel(n, y1, x1);
         int i = 0;
         for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -56,14 +56,5 @@ internal sealed class UpsampleAddKernel : HostKernel
             float up = (1 - ly) * ((1 - lx) * a[i] + lx * b[i]) + ly * ((1 - lx) * c[i] + lx * d[i]);
             target[i] = (side[i] + up) * scale;
         }
-    }
-
-    /// <summary>PyTorch's source index for scale 1/2, align_corners=False (as the reference kernel).</summary>
-    private static (int Low, int High, float Weight) Source(int dst, int size)
-    {
-        float source = Math.Max(0.5f * (dst + 0.5f) - 0.5f, 0f);
-        int low = Math.Min((int)source, size - 1);
-        int high = low < size - 1 ? low + 1 : low;
-        return (low, high, source - low);
     }
 }

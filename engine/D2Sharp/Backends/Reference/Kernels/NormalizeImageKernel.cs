@@ -12,13 +12,7 @@ internal sealed class NormalizeImageKernel : HostKernel
     public override void Run(KernelArgs args)
     {
         var pixels = args.Inputs[0].Shape;
-        var sizes = args.Inputs[1].Span<int>();
-        for (int n = 0; n < pixels[0]; n++)
-        {
-            int h = sizes[2 * n], w = sizes[2 * n + 1];
-            if (h < 1 || h > pixels[1] || w < 1 || w > pixels[2])
-                throw new ArgumentException($"image_sizes[{n}] = ({h}, {w}) is not a size inside the {pixels[1]}x{pixels[2]} pixel buffer");
-        }
+        NormalizeImage.CheckImageSizes(args.Inputs[1].Span<int>(), pixels);
         args.Parallel(pixels[0] * pixels[1]);
     }
 

@@ -20,10 +20,10 @@ internal sealed class UpsampleAddKernel : HostKernel
         var lateral = args.In(1);
         var y = args.Out(0);
         int n = index / y.H, oy = index % y.H;
-        var (y0, y1, ly) = SourceIndex(oy, top.H);
+        var (y0, y1, ly) = UpsampleAdd.BilinearSource(oy, top.H);
         for (int ox = 0; ox < y.W; ox++)
         {
-            var (x0, x1, lx) = SourceIndex(ox, top.W);
+            var (x0, x1, lx) = UpsampleAdd.BilinearSource(ox, top.W);
             for (int c = 0; c < y.C; c++)
             {
                 float up = op.Mode == UpsampleMode.Nearest
@@ -34,18 +34,5 @@ internal sealed class UpsampleAddKernel : HostKernel
                 y[n, oy, ox, c] = op.Fuse == FuseType.Avg ? merged / 2 : merged;
             }
         }
-    }
-
-    /// <summary>
-    /// PyTorch's area_pixel_compute_source_index for scale 1/2: source = (dst + 0.5)/2 − 0.5,
-    /// clamped at 0; the second neighbour is clamped to the last row/column; the returned weight
-    /// belongs to that second neighbour.
-    /// </summary>
-    private static (int Low, int High, float Weight) SourceIndex(int dst, int size)
-    {
-        float source = Math.Max(0.5f * (dst + 0.5f) - 0.5f, 0f);
-        int low = Math.Min((int)source, size - 1);
-        int high = low < size - 1 ? low + 1 : low;
-        return (low, high, source - low);
     }
 }
