@@ -21,19 +21,55 @@ namespace D2Sharp.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
-    /// <summary>The ONNX model (serialised protobuf) of <paramref name="model"/> at batch × 3 × height × width, padded.</summary>
-    public static byte[] Export(ModelSpec model, ModelWeights weights, int batch, int height, int width) =>
-        Build(model, weights, batch, height, width).ToByteArray();
+    /// <summary>
+    /// The ONNX model (serialised protobuf) of <paramref name="model"/> at batch × 3 × height ×
+    /// width, padded, with the graph outputs named in <paramref name="outputs"/> (every one when
+    /// null; <see cref="ExportableOutputs"/> lists those the exporter can write).
+    /// </summary>
+    public static byte[] Export(ModelSpec model, ModelWeights weights, int batch, int height, int width,
+        IReadOnlyCollection<string>? outputs = null) =>
+        Build(model, weights, batch, height, width, outputs).ToByteArray();
 
-    public static void Save(ModelSpec model, ModelWeights weights, int batch, int height, int width, string path)
+    public static void Save(ModelSpec model, ModelWeights weights, int batch, int height, int width, string path,
+        IReadOnlyCollection<string>? outputs = null)
     {
         using var file = File.Create(path);
-        Build(model, weights, batch, height, width).WriteTo(file);
+        Build(model, weights, batch, height, width, outputs).WriteTo(file);
     }
 
-    internal static ModelProto Build(ModelSpec model, ModelWeights weights, int batch, int height, int width)
+    /// <summary>
+    /// The graph outputs computed from the image by ops with an ONNX counterpart only: all but the
+    /// RPN's proposals, whose per-image clipping and NMS ONNX has no faithful form for.
+    /// </summary>
+    public static IReadOnlyList<string> ExportableOutputs(ModelSpec model) =>
+        model.Graph.Outputs.Where(o => Exportable(o.Value, model.Image)).Select(o => o.Key).ToList();
+
+    private static bool Exportable(Value output, Value image)
     {
-        var plan = model.PlanForNormalized(batch, height, width);
+        var pending = new Stack<Value>([output]);
+        var seen = new HashSet<Value>();
+        while (pending.TryPop(out var v))
+        {
+            if (v == image || !seen.Add(v)) continue;
+            if (v.Producer is not { } node || !Knows(node, v)) return false;
+            if (node.Op.DependsOnShapesOnly) continue;
+            foreach (var input in node.Inputs) pending.Push(input);
+        }
+        return true;
+    }
+
+    /// <summary>Whether <see cref="Write"/> (or <see cref="ConstantNode"/>, for plan constants) writes <paramref name="output"/> of <paramref name="node"/>.</summary>
+    private static bool Knows(Node node, Value output) => node.Op switch
+    {
+        Conv2d or DeformConv2d or GroupNorm or MaxPool2d or UpsampleAdd or Add or Relu => true,
+        TopK topk => topk.ScoreThreshold == null && output != node.Outputs[2],
+        var op => op.DependsOnShapesOnly,
+    };
+
+    internal static ModelProto Build(ModelSpec model, ModelWeights weights, int batch, int height, int width,
+        IReadOnlyCollection<string>? outputs = null)
+    {
+        var plan = model.PlanForNormalized(batch, height, width, outputs);
         bool deformable = plan.Steps.Any(n => n.Op is DeformConv2d);
         var onnx = new ModelProto
         {

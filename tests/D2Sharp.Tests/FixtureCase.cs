@@ -30,6 +30,9 @@ public sealed class FixtureCase
     /// <summary>The detection cases (<c>det_*</c>): Detectron2's DefaultPredictor on the whole model.</summary>
     public static IEnumerable<string> Detection => TestPaths.FixtureCases.Where(c => c.StartsWith("det_", StringComparison.Ordinal));
 
+    /// <summary>The detection cases whose model has an RPN (their case.json counts its per-level top-k).</summary>
+    public static IEnumerable<string> DetectionWithRpn => Detection.Where(c => Load(c).Json.GetProperty("counts").TryGetProperty("rpn_per_level", out _));
+
     public string Path(string file) => TestPaths.Fixture(Name, file);
 
     /// <summary>

@@ -17,7 +17,7 @@ internal sealed class GraphCommand : ICommand
           --size HxW      input size (padded to the backbone's size divisibility);
                           default: INPUT.MIN_SIZE_TEST square, or 512x512 when that is 0
           --batch N       batch size (default 1)
-          --scope S       backbone (default) or rpn (adds the RPN head and its per-level top-k)
+          --scope S       backbone (default) or rpn (adds the RPN head, its per-level top-k and the proposals)
 
         The memory line is the activation arena of a float32 layout (64-byte aligned, in-place
         reuse, no kernel scratch), the same on every backend up to its scratch and alignment.

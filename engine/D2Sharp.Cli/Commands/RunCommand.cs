@@ -24,8 +24,11 @@ internal sealed class RunCommand : ICommand
                           backend is checked against)
           --threads T     worker threads (default: one per processor)
           --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
-                          head's rpn_objectness_<f> / rpn_anchor_deltas_<f> and each level's
-                          pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>)
+                          head's rpn_objectness_<f> / rpn_anchor_deltas_<f>, each level's
+                          pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>) and the
+                          proposals: proposals_boxes [N, P, 4] XYXY in resized-image pixels,
+                          proposals_logits [N, P], int32 proposals_count [N] (rows past the
+                          count are zero boxes with logit -inf; P = POST_NMS_TOPK_TEST)
           --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
                           float32 [H·W·A, 4] XYXY in Detectron2's order, RPN tensors as above
         """;

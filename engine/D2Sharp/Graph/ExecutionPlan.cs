@@ -16,10 +16,10 @@ public sealed class ExecutionPlan
     private readonly int[] _first, _last;
     private readonly bool[] _constant;
 
-    private ExecutionPlan(ModelGraph graph, IReadOnlyList<Value> inputs, IReadOnlyList<Node> steps, IReadOnlyList<Node> shapeOnly,
-        int[]?[] shapes, long[] macs, int[] first, int[] last)
+    private ExecutionPlan(ModelGraph graph, IReadOnlyList<Value> inputs, IReadOnlyList<KeyValuePair<string, Value>> outputs,
+        IReadOnlyList<Node> steps, IReadOnlyList<Node> shapeOnly, int[]?[] shapes, long[] macs, int[] first, int[] last)
     {
-        Graph = graph; Inputs = inputs; Steps = steps; ShapeOnlyNodes = shapeOnly;
+        Graph = graph; Inputs = inputs; Outputs = outputs; Steps = steps; ShapeOnlyNodes = shapeOnly;
         _shapes = shapes; _macs = macs; _first = first; _last = last;
         _constant = new bool[graph.Values.Count];
         foreach (var v in shapeOnly.SelectMany(n => n.Outputs)) _constant[v.Id] = true;
@@ -28,8 +28,8 @@ public sealed class ExecutionPlan
     public ModelGraph Graph { get; }
     /// <summary>The values the caller writes before each run, in the order they were fed.</summary>
     public IReadOnlyList<Value> Inputs { get; }
-    /// <summary>The graph's named outputs: what a run produces.</summary>
-    public IReadOnlyList<KeyValuePair<string, Value>> Outputs => Graph.Outputs;
+    /// <summary>The named outputs a run produces: the graph's, or the subset the plan was made for, in graph order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Value>> Outputs { get; }
     /// <summary>Nodes a run executes, in order; a value's lifetime is counted in these steps.</summary>
     public IReadOnlyList<Node> Steps { get; }
     /// <summary>Nodes whose outputs depend on input shapes alone: run once when a backend prepares the plan.</summary>
@@ -76,14 +76,17 @@ public sealed class ExecutionPlan
     }
 
     /// <summary>
-    /// Plans a run that feeds <paramref name="feeds"/> (values and their shapes) and produces every
-    /// graph output. Nodes upstream of the fed values are left out; a value the outputs need that
+    /// Plans a run that feeds <paramref name="feeds"/> (values and their shapes) and produces the
+    /// graph outputs named in <paramref name="outputs"/> (every one when null). Nodes upstream of
+    /// the fed values, and nodes no chosen output needs, are left out; a value the outputs need that
     /// is neither fed nor computable is an error naming it.
     /// </summary>
-    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds)
+    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds,
+        IReadOnlyCollection<string>? outputs = null)
     {
         if (feeds.Count == 0) throw new ArgumentException("a plan needs at least one fed value");
         if (graph.Outputs.Count == 0) throw new ArgumentException("the graph has no outputs to compute");
+        var chosen = SelectOutputs(graph, outputs);
         var fed = new HashSet<Value>();
         foreach (var (v, shape) in feeds)
         {
@@ -94,8 +97,8 @@ public sealed class ExecutionPlan
 
         // Nodes whose output shapes the outputs need, and the subset a run executes: shape-only
         // nodes run once per plan, so they make nothing upstream of them run.
-        var forShape = Reach(graph, fed, throughShapeOnly: true);
-        var toRun = Reach(graph, fed, throughShapeOnly: false);
+        var forShape = Reach(chosen, fed, throughShapeOnly: true);
+        var toRun = Reach(chosen, fed, throughShapeOnly: false);
 
         var shapes = new int[]?[graph.Values.Count];
         foreach (var (v, shape) in feeds) shapes[v.Id] = (int[])shape.Clone();
@@ -103,17 +106,17 @@ public sealed class ExecutionPlan
         foreach (var node in graph.Nodes.Where(n => forShape.Contains(n)))
         {
             var inputs = node.Inputs.Select(v => shapes[v.Id]!).ToArray();
-            int[][] outputs;
+            int[][] produced;
             try
             {
-                outputs = node.Op.InferShapes(inputs);
+                produced = node.Op.InferShapes(inputs);
             }
             catch (ShapeException e)
             {
                 throw new ShapeException($"node '{node.Name}' ({node.Op.Kind}) with inputs {string.Join(", ", inputs.Select(Tensor.ShapeString))}: {e.Message}");
             }
-            for (int i = 0; i < outputs.Length; i++) shapes[node.Outputs[i].Id] = outputs[i];
-            if (toRun.Contains(node)) macs[node.Id] = node.Op.Macs(inputs, outputs);
+            for (int i = 0; i < produced.Length; i++) shapes[node.Outputs[i].Id] = produced[i];
+            if (toRun.Contains(node)) macs[node.Id] = node.Op.Macs(inputs, produced);
         }
 
         var steps = graph.Nodes.Where(n => toRun.Contains(n)).ToList();
@@ -127,15 +130,26 @@ public sealed class ExecutionPlan
             foreach (var v in steps[s].Outputs) first[v.Id] = last[v.Id] = s;
             foreach (var v in steps[s].Inputs) last[v.Id] = Math.Max(last[v.Id], s);
         }
-        foreach (var v in graph.Outputs.Select(o => o.Value).Concat(fed)) last[v.Id] = steps.Count;
-        return new ExecutionPlan(graph, feeds.Select(f => f.Value).ToList(), steps, shapeOnly, shapes, macs, first, last);
+        foreach (var v in chosen.Select(o => o.Value).Concat(fed)) last[v.Id] = steps.Count;
+        return new ExecutionPlan(graph, feeds.Select(f => f.Value).ToList(), chosen, steps, shapeOnly, shapes, macs, first, last);
     }
 
-    /// <summary>Nodes needed to produce the graph outputs from the fed values, walking back from the outputs.</summary>
-    private static HashSet<Node> Reach(ModelGraph graph, HashSet<Value> fed, bool throughShapeOnly)
+    private static IReadOnlyList<KeyValuePair<string, Value>> SelectOutputs(ModelGraph graph, IReadOnlyCollection<string>? names)
+    {
+        if (names == null) return graph.Outputs;
+        if (names.Count == 0) throw new ArgumentException("a plan needs at least one output");
+        var known = graph.Outputs.Select(o => o.Key).ToHashSet();
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            throw new KeyNotFoundException($"the graph has no output '{unknown}'; outputs: {string.Join(", ", known)}");
+        var wanted = names.ToHashSet();
+        return graph.Outputs.Where(o => wanted.Contains(o.Key)).ToList();
+    }
+
+    /// <summary>Nodes needed to produce <paramref name="outputs"/> from the fed values, walking back from them.</summary>
+    private static HashSet<Node> Reach(IReadOnlyList<KeyValuePair<string, Value>> outputs, HashSet<Value> fed, bool throughShapeOnly)
     {
         var needed = new HashSet<Node>();
-        var pending = new Stack<Value>(graph.Outputs.Select(o => o.Value));
+        var pending = new Stack<Value>(outputs.Select(o => o.Value));
         var seen = new HashSet<Value>();
         while (pending.Count > 0)
         {

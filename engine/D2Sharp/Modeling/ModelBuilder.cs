@@ -61,7 +61,7 @@ public static class ModelBuilder
                 graph.MarkOutput(name, anchors[i]);
                 anchorNames.Add(name);
             }
-            if (scope == ModelScope.Rpn) RpnBuilder.Build(cfg, graph, features, anchors);
+            if (scope == ModelScope.Rpn) RpnBuilder.Build(cfg, graph, features, anchors, imageSizes);
         }
         return new ModelSpec(cfg, graph, scope, pixels, imageSizes, image, backbone.SizeDivisibility,
             backbone.Outputs.Select(o => o.Key).ToArray(), anchorNames);

@@ -11,10 +11,11 @@ public enum ModelScope
     Backbone,
 
     /// <summary>
-    /// The backbone, anchors and the RPN head (<c>MODEL.RPN.HEAD_NAME</c>) with each level's
-    /// pre-NMS top-k (<c>PRE_NMS_TOPK_TEST</c>): adds <c>rpn_objectness_&lt;f&gt;</c>,
-    /// <c>rpn_anchor_deltas_&lt;f&gt;</c>, <c>rpn_topk_logits_&lt;f&gt;</c> and
-    /// <c>rpn_topk_indices_&lt;f&gt;</c>. Needs a meta-architecture with an RPN.
+    /// The backbone, anchors and Detectron2's RPN at test time (see <see cref="RpnBuilder"/>): the
+    /// head (<c>MODEL.RPN.HEAD_NAME</c>), each level's pre-NMS top-k (<c>PRE_NMS_TOPK_TEST</c>)
+    /// and the proposals: adds <c>rpn_objectness_&lt;f&gt;</c>, <c>rpn_anchor_deltas_&lt;f&gt;</c>,
+    /// <c>rpn_topk_logits_&lt;f&gt;</c>, <c>rpn_topk_indices_&lt;f&gt;</c>, <c>proposals_boxes</c>,
+    /// <c>proposals_logits</c> and <c>proposals_count</c>. Needs a meta-architecture with an RPN.
     /// </summary>
     Rpn,
 }

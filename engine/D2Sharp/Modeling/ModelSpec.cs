@@ -1,5 +1,6 @@
 using D2Sharp.Config;
 using D2Sharp.Graph;
+using D2Sharp.Ops;
 
 namespace D2Sharp.Modeling;
 
@@ -56,7 +57,17 @@ public sealed class ModelSpec
     public ExecutionPlan PlanForImages(int batch, int height, int width) =>
         ExecutionPlan.Create(Graph, [(Pixels, [batch, height, width, PixelMean.Count]), (ImageSizes, [batch, 2])]);
 
-    /// <summary>A plan that feeds the normalised float32 [N, 3, H, W] tensor (already padded).</summary>
-    public ExecutionPlan PlanForNormalized(int batch, int height, int width) =>
-        ExecutionPlan.Create(Graph, [(Image, [batch, PixelMean.Count, height, width])]);
+    /// <summary>
+    /// A plan that feeds the normalised float32 [N, 3, H, W] tensor (already padded) and, when
+    /// ops past the preprocessing read them (<see cref="NeedsImageSizes"/>), the image sizes; it
+    /// produces <paramref name="outputs"/> (every graph output when null).
+    /// </summary>
+    public ExecutionPlan PlanForNormalized(int batch, int height, int width, IReadOnlyCollection<string>? outputs = null)
+    {
+        (Value, int[]) image = (Image, [batch, PixelMean.Count, height, width]);
+        return ExecutionPlan.Create(Graph, NeedsImageSizes ? [image, (ImageSizes, [batch, 2])] : [image], outputs);
+    }
+
+    /// <summary>True when an op after the preprocessing reads <see cref="ImageSizes"/> (the RPN clips its proposals to them).</summary>
+    public bool NeedsImageSizes => Graph.Nodes.Any(n => n.Op is not NormalizeImage && n.Inputs.Contains(ImageSizes));
 }

@@ -13,13 +13,18 @@ public delegate IReadOnlyList<(Value Objectness, Value Deltas)> RpnHeadBuilder(
     CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, int anchorsPerCell);
 
 /// <summary>
-/// Detectron2's RPN at test time, as far as D2Sharp builds it today: the head, then each level's
-/// <c>logits.topk(min(PRE_NMS_TOPK_TEST, H·W·A))</c> in <c>find_top_rpn_proposals</c>' flattened
-/// order (index (y·W + x)·A + a, the anchors' order).
+/// Detectron2's RPN at test time (<c>RPN.forward</c> then <c>find_top_rpn_proposals</c>): the
+/// head; per level the top <c>min(PRE_NMS_TOPK_TEST, H·W·A)</c> objectness logits in the
+/// flattened order (index (y·W + x)·A + a, the anchors' order) and those anchors moved by their
+/// deltas (<c>Box2BoxTransform(RPN.BBOX_REG_WEIGHTS)</c>); then per image the clip to the image
+/// size, the <c>PROPOSAL_GENERATOR.MIN_SIZE</c> filter, per-level NMS at <c>RPN.NMS_THRESH</c> and
+/// the <c>POST_NMS_TOPK_TEST</c> best: outputs <c>proposals_boxes</c> [N, P, 4],
+/// <c>proposals_logits</c> [N, P] and <c>proposals_count</c> [N].
 /// </summary>
 public static class RpnBuilder
 {
-    public static void Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, IReadOnlyList<Value> anchors)
+    public static void Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+        IReadOnlyList<Value> anchors, Value imageSizes)
     {
         var perCell = anchors.Select(a => ((AnchorGrid)a.Producer!.Op).NumCellAnchors).Distinct().ToList();
         if (perCell.Count != 1)
@@ -28,6 +33,8 @@ public static class RpnBuilder
         var outputs = head(cfg, graph, features, perCell[0]);
         int k = cfg.GetInt("MODEL.RPN.PRE_NMS_TOPK_TEST");
         if (k <= 0) throw new ModelBuildException($"MODEL.RPN.PRE_NMS_TOPK_TEST = {k} must be positive");
+        var decode = new BoxDecode { Weights = BoxRegressionWeights(cfg, "MODEL.RPN.BBOX_REG_WEIGHTS") };
+        var candidates = new List<Value>();
         for (int i = 0; i < features.Count; i++)
         {
             string f = features[i].Key;
@@ -38,7 +45,35 @@ public static class RpnBuilder
                 [$"rpn_topk_logits_{f}", $"rpn_topk_indices_{f}", $"rpn_topk_count_{f}"]);
             graph.MarkOutput($"rpn_topk_logits_{f}", topk[0]);
             graph.MarkOutput($"rpn_topk_indices_{f}", topk[1]);
+            candidates.Add(graph.Add($"proposal_generator.decode@{f}", decode, [deltas, anchors[i], topk[1]], valueName: $"rpn_topk_boxes_{f}"));
+            candidates.Add(topk[0]);
         }
+        candidates.Add(imageSizes);
+
+        // NMS_THRESH and MIN_SIZE are used as Detectron2 uses them, whatever their value (1.0 turns NMS off).
+        int postNms = cfg.GetInt("MODEL.RPN.POST_NMS_TOPK_TEST");
+        if (postNms <= 0) throw new ModelBuildException($"MODEL.RPN.POST_NMS_TOPK_TEST = {postNms} must be positive");
+        var proposals = new RpnProposals
+        {
+            Levels = features.Count,
+            NmsThreshold = cfg.GetDouble("MODEL.RPN.NMS_THRESH"),
+            PostNmsTopK = postNms,
+            MinSize = (float)cfg.GetDouble("MODEL.PROPOSAL_GENERATOR.MIN_SIZE"),
+        };
+        var result = graph.AddWithOutputs("proposal_generator.proposals", proposals, candidates,
+            ["proposals_boxes", "proposals_logits", "proposals_count"]);
+        graph.MarkOutput("proposals_boxes", result[0]);
+        graph.MarkOutput("proposals_logits", result[1]);
+        graph.MarkOutput("proposals_count", result[2]);
+    }
+
+    /// <summary>A <c>Box2BoxTransform</c>'s (wx, wy, ww, wh), which it divides the deltas by.</summary>
+    public static float[] BoxRegressionWeights(CfgNode cfg, string key)
+    {
+        var weights = cfg.GetDoubleList(key);
+        if (weights.Count != 4) throw new ModelBuildException($"{key} must hold 4 weights (wx, wy, ww, wh), got {weights.Count}");
+        if (weights.Any(w => !(w > 0))) throw new ModelBuildException($"{key} = [{string.Join(", ", weights)}]: every weight must be positive");
+        return weights.Select(w => (float)w).ToArray();
     }
 
     /// <summary>

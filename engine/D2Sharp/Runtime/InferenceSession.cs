@@ -133,7 +133,8 @@ public sealed class InferenceSession : IDisposable
 
     /// <summary>
     /// Runs an already-normalised float32 N×3×H×W tensor; it is zero-padded bottom/right to the
-    /// backbone's size divisibility when it is not a multiple already.
+    /// backbone's size divisibility when it is not a multiple already. Every image's size (what
+    /// the RPN clips its proposals to) is the H×W given.
     /// </summary>
     public InferenceResult RunNormalized(Tensor input)
     {
@@ -208,6 +209,13 @@ public sealed class InferenceSession : IDisposable
                 for (int y = 0; y < h; y++)
                     input.Data.AsSpan((plane * h + y) * w, w).CopyTo(padded.Slice((plane * height + y) * width, w));
             executor.SetInput(0, MemoryMarshal.AsBytes(padded));
+        }
+        if (executor.Plan.Inputs.Count > 1)
+        {
+            // The image sizes: the tensor as given, before the padding.
+            var sizes = Staging(ref _sizes, 2 * n);
+            for (int i = 0; i < n; i++) (sizes[2 * i], sizes[2 * i + 1]) = (h, w);
+            executor.SetInput(1, MemoryMarshal.AsBytes(sizes));
         }
         return (executor, Execute(executor));
     }

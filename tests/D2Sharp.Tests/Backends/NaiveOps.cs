@@ -220,6 +220,88 @@ internal static class NaiveOps
         return (values, indices, count);
     }
 
+    /// <summary>
+    /// <c>Box2BoxTransform.apply_deltas</c> on anchor indices[b, r]: its deltas are channels
+    /// 4a … 4a+3 at its cell of the NCHW map (Detectron2's view(N, A, 4, H, W) then permute);
+    /// index −1 gives a zero box.
+    /// </summary>
+    public static double[] BoxDecode(BoxDecode op, float[] deltas, int[] deltaShape, float[] anchors, long[] indices, int k)
+    {
+        int n = deltaShape[0], a = deltaShape[1] / 4, h = deltaShape[2], w = deltaShape[3];
+        var y = new double[n * k * 4];
+        for (int b = 0; b < n; b++)
+        for (int r = 0; r < k; r++)
+        {
+            long i = indices[b * k + r];
+            if (i < 0) continue;
+            int anchor = (int)i, cell = anchor / a, slot = anchor % a;
+            double D(int coord) => deltas[((b * 4 * a + 4 * slot + coord) * h + cell / w) * w + cell % w];
+            double x1 = anchors[4 * anchor], y1 = anchors[4 * anchor + 1], x2 = anchors[4 * anchor + 2], y2 = anchors[4 * anchor + 3];
+            double width = x2 - x1, height = y2 - y1;
+            double cx = x1 + width / 2 + D(0) / op.Weights[0] * width;
+            double cy = y1 + height / 2 + D(1) / op.Weights[1] * height;
+            double pw = Math.Exp(Math.Min(D(2) / op.Weights[2], op.ScaleClamp)) * width;
+            double ph = Math.Exp(Math.Min(D(3) / op.Weights[3], op.ScaleClamp)) * height;
+            y[(b * k + r) * 4] = cx - pw / 2;
+            y[(b * k + r) * 4 + 1] = cy - ph / 2;
+            y[(b * k + r) * 4 + 2] = cx + pw / 2;
+            y[(b * k + r) * 4 + 3] = cy + ph / 2;
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// <c>find_top_rpn_proposals</c> after the top-k, per image: drop non-finite rows, clip to the
+    /// image, keep boxes wider and taller than MIN_SIZE, NMS per level (torchvision's greedy loop:
+    /// scores descending, a box suppressed when its IoU with a kept one is above the threshold),
+    /// all kept boxes by score descending (equal scores in candidate order), the first P.
+    /// </summary>
+    public static (double[] Boxes, double[] Logits, double[] Count) RpnProposals(RpnProposals op, float[][] boxes, float[][] logits, int[] sizes, int n)
+    {
+        int total = logits.Sum(l => l.Length / n);
+        int p = Math.Min(op.PostNmsTopK, total);
+        var outBoxes = new double[n * p * 4];
+        var outLogits = Enumerable.Repeat(double.NegativeInfinity, n * p).ToArray();
+        var count = new double[n];
+        for (int b = 0; b < n; b++)
+        {
+            var kept = new List<(double[] Box, double Score, int Order)>();
+            int order = 0;
+            for (int l = 0; l < op.Levels; l++)
+            {
+                int k = logits[l].Length / n;
+                var level = new List<(double[] Box, double Score, int Order)>();
+                for (int r = 0; r < k; r++, order++)
+                {
+                    double score = logits[l][b * k + r];
+                    var box = Enumerable.Range(0, 4).Select(c => (double)boxes[l][(b * k + r) * 4 + c]).ToArray();
+                    if (!double.IsFinite(score) || !box.All(double.IsFinite)) continue;
+                    double w = sizes[2 * b + 1], h = sizes[2 * b];
+                    box = [Math.Clamp(box[0], 0, w), Math.Clamp(box[1], 0, h), Math.Clamp(box[2], 0, w), Math.Clamp(box[3], 0, h)];
+                    if (box[2] - box[0] > op.MinSize && box[3] - box[1] > op.MinSize) level.Add((box, score, order));
+                }
+                var survivors = new List<(double[] Box, double Score, int Order)>();
+                foreach (var c in level.OrderByDescending(c => c.Score).ThenBy(c => c.Order))
+                    if (survivors.All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) survivors.Add(c);
+                kept.AddRange(survivors);
+            }
+            var best = kept.OrderByDescending(c => c.Score).ThenBy(c => c.Order).Take(p).ToList();
+            count[b] = best.Count;
+            for (int r = 0; r < best.Count; r++)
+            {
+                best[r].Box.CopyTo(outBoxes, (b * p + r) * 4);
+                outLogits[b * p + r] = best[r].Score;
+            }
+        }
+        return (outBoxes, outLogits, count);
+    }
+
+    private static double Iou(double[] a, double[] b)
+    {
+        double inter = Math.Max(0, Math.Min(a[2], b[2]) - Math.Max(a[0], b[0])) * Math.Max(0, Math.Min(a[3], b[3]) - Math.Max(a[1], b[1]));
+        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+    }
+
     /// <summary>Where flat index i = (y·W + x)·C + c of sample b sits in an NCHW array.</summary>
     private static int NchwIndex(int b, int i, int[] shape)
     {

@@ -22,7 +22,8 @@ internal static class OpCases
 {
     public static IEnumerable<OpCase> All() =>
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
-            .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases());
+            .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
+            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -288,5 +289,103 @@ internal static class OpCases
                     return [values, indices, count];
                 }, 1);
         }
+    }
+
+    private static IEnumerable<OpCase> BoxDecodeCases()
+    {
+        var cases = new (int N, int A, int H, int W, int K, float[] Weights, double DeltaScale)[]
+        {
+            (Batch, 3, 5, 7, 20, [1, 1, 1, 1], 1),
+            (1, 1, 2, 3, 6, [10, 10, 5, 5], 1),
+            // dw, dh up to 40 / 5 = 8, above the clamp of log(1000 / 16) ≈ 4.14.
+            (Batch, 2, 3, 4, 24, [1, 1, 5, 5], 40),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1000 + index++);
+            int anchorsCount = c.H * c.W * c.A;
+            var deltas = Random(rng, [c.N, 4 * c.A, c.H, c.W], c.DeltaScale);
+            var anchors = new Tensor([anchorsCount, 4]);
+            for (int i = 0; i < anchorsCount; i++)
+            {
+                float x1 = (float)(rng.NextDouble() * 50), y1 = (float)(rng.NextDouble() * 50);
+                anchors.Data[4 * i] = x1;
+                anchors.Data[4 * i + 1] = y1;
+                anchors.Data[4 * i + 2] = x1 + 1 + (float)(rng.NextDouble() * 40);
+                anchors.Data[4 * i + 3] = y1 + 1 + (float)(rng.NextDouble() * 40);
+            }
+            // Distinct anchors per image in a random order; the last rows are top-k filler (−1) when k allows.
+            var indices = new long[c.N * c.K];
+            for (int b = 0; b < c.N; b++)
+            {
+                var chosen = Enumerable.Range(0, anchorsCount).OrderBy(_ => rng.Next()).Take(c.K).ToArray();
+                for (int r = 0; r < c.K; r++) indices[b * c.K + r] = r < c.K - 2 || c.K == anchorsCount ? chosen[r] : -1;
+            }
+            var indexTensor = new Tensor([c.N, c.K], indices);
+            var op = new BoxDecode { Weights = c.Weights };
+            yield return new OpCase($"BoxDecode {op.Describe()} N={c.N} A={c.A} {c.H}x{c.W} k={c.K}", op, [deltas, anchors, indexTensor],
+                new Dictionary<string, Tensor>(), () => [NaiveOps.BoxDecode(op, deltas.Data, deltas.Shape, anchors.Data, indices, c.K)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> RpnProposalsCases()
+    {
+        var cases = new (int N, int[] K, int[] Sizes, double Nms, int PostNms, float MinSize)[]
+        {
+            (Batch, [30, 12, 5], [40, 50, 33, 47], 0.7, 1000, 0),
+            (Batch, [25, 25], [40, 40, 20, 60], 0.5, 10, 2),
+            (1, [8], [30, 30], 0.0, 3, 0),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1100 + index++);
+            var inputs = new List<Tensor>();
+            foreach (int k in c.K)
+            {
+                var (boxes, logits) = ClusteredCandidates(rng, c.N, k, c.Sizes);
+                inputs.Add(boxes);
+                inputs.Add(logits);
+            }
+            inputs.Add(new Tensor([c.N, 2], c.Sizes));
+            var op = new RpnProposals { Levels = c.K.Length, NmsThreshold = c.Nms, PostNmsTopK = c.PostNms, MinSize = c.MinSize };
+            yield return new OpCase($"RpnProposals {op.Describe()} N={c.N} k=[{string.Join(", ", c.K)}]", op, inputs.ToArray(),
+                new Dictionary<string, Tensor>(), () =>
+                {
+                    var levels = Enumerable.Range(0, c.K.Length);
+                    var (boxes, logits, count) = NaiveOps.RpnProposals(op, levels.Select(l => inputs[2 * l].Data).ToArray(),
+                        levels.Select(l => inputs[2 * l + 1].Data).ToArray(), c.Sizes, c.N);
+                    return [boxes, logits, count];
+                }, 1);
+        }
+    }
+
+    /// <summary>
+    /// Candidate boxes [N, k, 4] and logits [N, k] that exercise every rule: boxes jittered around
+    /// three centres (so NMS suppresses), some past the image edge (clipped), some thinner than
+    /// 2 pixels (the MIN_SIZE filter), one NaN coordinate, and the last row −∞ (top-k filler).
+    /// </summary>
+    private static (Tensor Boxes, Tensor Logits) ClusteredCandidates(Random rng, int n, int k, int[] sizes)
+    {
+        var boxes = new Tensor([n, k, 4]);
+        var logits = Random(rng, [n, k], 3);
+        for (int b = 0; b < n; b++)
+        {
+            double h = sizes[2 * b], w = sizes[2 * b + 1];
+            var centres = new[] { (0.3 * w, 0.3 * h), (0.7 * w, 0.6 * h), (w, 0.1 * h) };
+            for (int r = 0; r < k; r++)
+            {
+                var (cx, cy) = centres[rng.Next(centres.Length)];
+                cx += rng.NextDouble() * 4 - 2;
+                cy += rng.NextDouble() * 4 - 2;
+                double bw = r % 7 == 3 ? 1.5 : 8 + rng.NextDouble() * 3, bh = 8 + rng.NextDouble() * 3;
+                var box = boxes.Data.AsSpan((b * k + r) * 4, 4);
+                (box[0], box[1], box[2], box[3]) = ((float)(cx - bw / 2), (float)(cy - bh / 2), (float)(cx + bw / 2), (float)(cy + bh / 2));
+            }
+            if (k > 4) boxes.Data[(b * k + 2) * 4 + 1] = float.NaN;
+            logits.Data[b * k + k - 1] = float.NegativeInfinity;
+        }
+        return (boxes, logits);
     }
 }

@@ -83,6 +83,8 @@ public class CliTests
             "--input", c.Path("image.npy"), "--scope", "rpn", "--threads", "2", "--output", output]);
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Match(@"rpn_topk_indices_p2\s+int64\s+\[1, 1000\]"));
+        Assert.That(stdout, Does.Match(@"proposals_boxes\s+float32\s+\[1, 1000, 4\]"));
+        Assert.That(stdout, Does.Match(@"proposals_count\s+int32\s+\[1\]"));
         var actual = Npz.Read(output);
         Assert.That(actual["rpn_topk_indices_p2"].DType, Is.EqualTo("<i8"));
         Tolerance.AssertClose("rpn_objectness_p3", actual["rpn_objectness_p3"].ToTensor(), c.Expected["rpn_objectness_p3"].ToTensor());
@@ -117,6 +119,24 @@ public class CliTests
         Assert.That(session.InputMetadata["image"].Dimensions, Is.EqualTo(new[] { 1, 3, 64, 96 }));
         Assert.That(session.OutputMetadata.Keys, Does.Contain("anchors_p6"));
         File.Delete(output);
+    }
+
+    [Test]
+    public void ExportOnnxOfTheRpnScopeLeavesOutTheProposalsAndSaysSo()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_export_rpn.onnx");
+        var (code, stdout, stderr) = Run("export", "onnx", "--config", c.Path("config_resolved.yaml"), "--size", "64x64", "--scope", "rpn", "--output", output);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("not exported: proposals_boxes, proposals_logits, proposals_count"));
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(output))
+            Assert.That(session.OutputMetadata.Keys, Does.Contain("rpn_topk_indices_p6").And.Not.Contain("proposals_boxes"));
+        File.Delete(output);
+
+        (code, stdout, stderr) = Run("export", "onnx", "--config", c.Path("config_resolved.yaml"), "--size", "64x64", "--scope", "rpn",
+            "--outputs", "p2,proposals_boxes", "--output", output);
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(stdout + stderr, Does.Contain("node 'proposal_generator.decode@p2' (BoxDecode)"));
     }
 
     [TestCase("--isa", "sse", "--isa must be avx512, avx2 or portable")]

@@ -81,12 +81,52 @@ public class ExecutionPlanTests
     }
 
     [Test]
+    public void TheProposalsAreBoundedByPostNmsTopKAndClippedToTheFedImageSizes()
+    {
+        var model = Tiny(ModelScope.Rpn);
+        var proposals = model.Graph.Nodes.Single(n => n.Op is RpnProposals);
+        Assert.That(proposals.Inputs[^1], Is.SameAs(model.ImageSizes));
+        Assert.That(model.Graph.Output("proposals_boxes").ValidCount, Is.SameAs(model.Graph.Output("proposals_count")));
+        var plan = model.PlanForImages(2, 64, 96);
+        // Σ k over p2…p6 at 64×96 = 3·(16·24 + 8·12 + 4·6 + 2·3 + 1·2) = 1536, above POST_NMS_TOPK_TEST = 1000.
+        Assert.That(plan.ShapeOf(model.Graph.Output("proposals_boxes")), Is.EqualTo(new[] { 2, 1000, 4 }));
+
+        var tensor = model.PlanForNormalized(2, 64, 96);
+        Assert.That(tensor.Inputs, Is.EqualTo(new[] { model.Image, model.ImageSizes }), "the tensor path feeds the sizes the RPN clips to");
+    }
+
+    [Test]
+    public void APlanForSomeOutputsRunsOnlyTheNodesTheyNeed()
+    {
+        var model = Tiny(ModelScope.Rpn);
+        var plan = model.PlanForNormalized(1, 64, 96, ["p3", "rpn_topk_logits_p3"]);
+        Assert.That(plan.Outputs.Select(o => o.Key), Is.EqualTo(new[] { "p3", "rpn_topk_logits_p3" }));
+        Assert.That(plan.Steps.Any(n => n.Op is RpnProposals or BoxDecode), Is.False);
+        Assert.That(plan.Steps.Any(n => n.Name == "proposal_generator.topk@p2"), Is.False);
+        Assert.That(plan.Contains(model.Graph.Output("p2")), Is.False, "P3 needs P4 and res3, not P2");
+        Assert.That(plan.Steps.Any(n => n.Name == "backbone.fpn_output2"), Is.False);
+
+        var e = Assert.Throws<KeyNotFoundException>(() => model.PlanForNormalized(1, 64, 96, ["p9"]));
+        Assert.That(e!.Message, Does.Contain("no output 'p9'").And.Contain("proposals_boxes"));
+    }
+
+    [Test]
     public void TheRpnHeadIsOneModuleAppliedToEveryLevel()
     {
         var model = Tiny(ModelScope.Rpn);
         var convs = model.Graph.Nodes.Where(n => n.Module == "proposal_generator.rpn_head.conv").ToList();
         Assert.That(convs.Select(n => n.Name), Is.EqualTo(new[] { "p2", "p3", "p4", "p5", "p6" }.Select(f => $"proposal_generator.rpn_head.conv@{f}")));
         Assert.That(model.Graph.Parameters.Count(p => p.Name.StartsWith("proposal_generator.")), Is.EqualTo(6), "conv, objectness_logits, anchor_deltas: weight and bias once each");
+    }
+
+    [TestCase("MODEL.RPN.POST_NMS_TOPK_TEST", "0", "MODEL.RPN.POST_NMS_TOPK_TEST = 0 must be positive")]
+    [TestCase("MODEL.RPN.BBOX_REG_WEIGHTS", "[1.0, 1.0, 1.0]", "MODEL.RPN.BBOX_REG_WEIGHTS must hold 4 weights")]
+    [TestCase("MODEL.RPN.BBOX_REG_WEIGHTS", "[1.0, 0.0, 1.0, 1.0]", "every weight must be positive")]
+    public void RpnSettingsThatCannotWorkAreRejectedNamingTheKey(string key, string value, string message)
+    {
+        var cfg = ConfigLoader.Load(Path.Combine(TestPaths.RepoRoot, "configs", "tiny_r50_fpn.yaml"), [key, value]);
+        var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Rpn));
+        Assert.That(e!.Message, Does.Contain(message));
     }
 
     [Test]

@@ -73,7 +73,10 @@ public class OnnxExportTests
         var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Rpn);
         var (weights, _) = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl"));
         var input = Npy.Read(c.Path("input.npy")).ToTensor();
-        var actual = RunOrt(OnnxExporter.Export(model, weights, 1, input.Shape[2], input.Shape[3]), input);
+        var exportable = OnnxExporter.ExportableOutputs(model);
+        Assert.That(model.Graph.Outputs.Select(o => o.Key).Except(exportable), Is.EquivalentTo(new[] { "proposals_boxes", "proposals_logits", "proposals_count" }));
+        var actual = RunOrt(OnnxExporter.Export(model, weights, 1, input.Shape[2], input.Shape[3], exportable), input);
+        Assert.That(actual.Keys, Is.EquivalentTo(exportable));
         using var session = InferenceSession.Create(model, weights, new CpuBackend());
         var expected = session.RunNormalized(input);
         foreach (var f in new[] { "p2", "p3", "p4", "p5", "p6" })
@@ -82,6 +85,15 @@ public class OnnxExportTests
             AssertClose($"rpn_topk_logits_{f}", actual[$"rpn_topk_logits_{f}"], expected[$"rpn_topk_logits_{f}"]);
             Assert.That(actual[$"rpn_topk_indices_{f}"].Span<long>().ToArray(), Is.EquivalentTo(expected[$"rpn_topk_indices_{f}"].Span<long>().ToArray()), f);
         }
+    }
+
+    [Test]
+    public void TheProposalsAreAnErrorNamingTheFirstNodeWithoutAnOnnxForm()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Rpn);
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(model, WeightBinder.Initialize(model.Graph), 1, 64, 64));
+        Assert.That(e!.Message, Does.Contain("node 'proposal_generator.decode@p2' (BoxDecode)"));
     }
 
     [Test]

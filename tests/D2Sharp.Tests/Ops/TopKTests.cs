@@ -32,6 +32,14 @@ public class TopKTests
     }
 
     [Test]
+    public void SignedZerosTieAndInfinitiesRankAtTheEnds()
+    {
+        var (values, indices, _) = Run(new TopK { K = 6 }, Nchw([-0f, float.NegativeInfinity, 0f, float.PositiveInfinity, -1f, 1f], 1, 6));
+        Assert.That(indices, Is.EqualTo(new long[] { 3, 5, 0, 2, 4, 1 }));
+        Assert.That(values, Is.EqualTo(new[] { float.PositiveInfinity, 1, 0, 0, -1, float.NegativeInfinity }));
+    }
+
+    [Test]
     public void KLargerThanTheInputKeepsEverything()
     {
         var (values, indices, count) = Run(new TopK { K = 1000 }, Nchw([0.5f, -1, 2], 1, 3));

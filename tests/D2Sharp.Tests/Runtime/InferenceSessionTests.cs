@@ -202,24 +202,36 @@ public class InferenceSessionTests
 
     private static IEnumerable<TestCaseData> AllocationCases() =>
         from device in BackendFactory.Devices
-        from fixture in new[] { "tiny_r50_fpn_gn", "tiny_r50_fpn_dcnv2_g2" }
+        from fixture in new[] { "tiny_r50_fpn_gn", "tiny_r50_fpn_dcnv2_g2", "det_faster_rcnn_r50_fpn" }
         select new TestCaseData(device, fixture);
 
-    /// <summary>The GroupNorm and the deformable case with a batch of two, so that every kernel of a backbone runs.</summary>
+    /// <summary>
+    /// The GroupNorm and the deformable case, and the RPN up to its proposals with the detection
+    /// case's weights (so NMS has real work), with a batch of two: every kernel runs.
+    /// </summary>
     [TestCaseSource(nameof(AllocationCases))]
     public void ARunAtARepeatedSizeAllocatesNothing(string device, string fixture)
     {
-        var model = ModelBuilder.Build(FixtureCase.Load(fixture).LoadResolvedConfig());
-        using var bound = BackendFactory.Create(device, threads: 1).Bind(model.Graph, WeightBinder.Initialize(model.Graph));
+        var c = FixtureCase.Load(fixture);
+        bool rpn = fixture.StartsWith("det_");
+        var model = ModelBuilder.Build(c.LoadResolvedConfig(), rpn ? ModelScope.Rpn : ModelScope.Backbone);
+        var weights = rpn ? WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights : WeightBinder.Initialize(model.Graph);
+        using var bound = BackendFactory.Create(device, threads: 1).Bind(model.Graph, weights);
         var (height, width) = model.PaddedSize(64, 96);
         using var executor = bound.Prepare(model.PlanForImages(2, height, width));
-        executor.SetInput("pixels", new byte[2 * height * width * 3].AsSpan());
+        var pixels = new byte[2 * height * width * 3];
+        new Random(5).NextBytes(pixels);
+        executor.SetInput("pixels", pixels.AsSpan());
         executor.SetInput("image_sizes", new[] { 64, 96, 50, 70 }.AsSpan());
         executor.Run();
         Assert.That(AllocatedBy(executor.Run), Is.Zero);
         var p6 = new float[executor.Plan.ElementsOf(model.Graph.Output("p6"))];
         executor.GetOutput<float>("p6", p6);
         Assert.That(p6, Has.All.Matches<float>(float.IsFinite).And.Some.Not.Zero);
+        if (!rpn) return;
+        var counts = new int[2];
+        executor.GetOutput<int>("proposals_count", counts);
+        Assert.That(counts, Has.All.GreaterThan(10), "proposals survive NMS in both images");
     }
 
     [Test]

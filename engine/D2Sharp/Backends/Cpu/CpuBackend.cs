@@ -28,7 +28,8 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
 
     /// <summary>
     /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
-    /// run) and TopK sorts a level's logits, so both run the reference kernel.
+    /// run); TopK, BoxDecode and RpnProposals sort, decode and suppress at most a few thousand
+    /// boxes per level: they run the reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
@@ -42,6 +43,8 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(Relu)] = new Kernels.ReluKernel(),
         [typeof(AnchorGrid)] = ReferenceBackend.Kernels[typeof(AnchorGrid)],
         [typeof(TopK)] = ReferenceBackend.Kernels[typeof(TopK)],
+        [typeof(BoxDecode)] = ReferenceBackend.Kernels[typeof(BoxDecode)],
+        [typeof(RpnProposals)] = ReferenceBackend.Kernels[typeof(RpnProposals)],
     };
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());

@@ -26,6 +26,8 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(Relu)] = new ReluKernel(),
         [typeof(AnchorGrid)] = new AnchorGridKernel(),
         [typeof(TopK)] = new TopKKernel(),
+        [typeof(BoxDecode)] = new BoxDecodeKernel(),
+        [typeof(RpnProposals)] = new RpnProposalsKernel(),
     };
 
     public override string Name => "reference";

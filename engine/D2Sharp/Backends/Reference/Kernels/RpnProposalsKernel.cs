@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using D2Sharp.Backends.Host;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+
+namespace D2Sharp.Backends.Reference.Kernels;
+
+/// <summary>
+/// <see cref="RpnProposals"/>, one image at a time (parallel over the batch): the candidates are
+/// gathered, filtered and clipped into the worker's scratch, each level goes through
+/// <see cref="Nms"/>, and the kept boxes are ordered by logit.
+/// </summary>
+internal sealed class RpnProposalsKernel : HostKernel
+{
+    /// <summary>Ints of scratch per candidate: a sort key (2), box (4), logit, level, kept index and suppressed flag.</summary>
+    private const int PerCandidate = 10;
+
+    public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
+    {
+        int levels = ((RpnProposals)node.Op).Levels;
+        long total = Enumerable.Range(0, levels).Sum(l => (long)plan.ShapeOf(node.Inputs[2 * l])[1]);
+        return workers * total * PerCandidate * sizeof(int);
+    }
+
+    public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
+
+    public override void Row(KernelArgs args, int index, int worker)
+    {
+        var op = (RpnProposals)args.Op;
+        int total = 0;
+        for (int l = 0; l < op.Levels; l++) total += args.Inputs[2 * l].Shape[1];
+        var candidates = new Candidates(args.ScratchOf<int>(worker, PerCandidate * total), total);
+        var sizes = args.Inputs[2 * op.Levels].Span<int>();
+        float height = sizes[2 * index], width = sizes[2 * index + 1];
+
+        int count = 0;
+        for (int l = 0; l < op.Levels; l++)
+        {
+            int k = args.Inputs[2 * l].Shape[1];
+            var boxes = args.Inputs[2 * l].Span<float>().Slice(index * k * 4, k * 4);
+            var logits = args.Inputs[2 * l + 1].Span<float>().Slice(index * k, k);
+            for (int r = 0; r < k; r++)
+            {
+                var box = boxes.Slice(4 * r, 4);
+                if (!float.IsFinite(logits[r]) || !float.IsFinite(box[0]) || !float.IsFinite(box[1]) || !float.IsFinite(box[2]) || !float.IsFinite(box[3]))
+                    continue;
+                float x1 = Math.Clamp(box[0], 0f, width), y1 = Math.Clamp(box[1], 0f, height);
+                float x2 = Math.Clamp(box[2], 0f, width), y2 = Math.Clamp(box[3], 0f, height);
+                if (!(x2 - x1 > op.MinSize && y2 - y1 > op.MinSize)) continue;
+                candidates.Set(count++, x1, y1, x2, y2, logits[r], l);
+            }
+        }
+
+        // NMS within each level: the level's candidates are contiguous.
+        int kept = 0;
+        for (int start = 0; start < count;)
+        {
+            int end = start;
+            while (end < count && candidates.Level[end] == candidates.Level[start]) end++;
+            kept += Nms.Run(candidates.Boxes, candidates.Scores, start, end, op.NmsThreshold, candidates.Kept[kept..], candidates.Keys, candidates.Suppressed);
+            start = end;
+        }
+        // Every level's survivors by logit; the first P are the proposals.
+        var order = candidates.Keys[..kept];
+        for (int i = 0; i < kept; i++) order[i] = ScoreOrder.Key(candidates.Scores[candidates.Kept[i]], candidates.Kept[i]);
+        order.Sort();
+
+        int p = args.Outputs[0].Shape[1];
+        var outBoxes = args.Outputs[0].Span<float>().Slice(index * p * 4, p * 4);
+        var outLogits = args.Outputs[1].Span<float>().Slice(index * p, p);
+        int written = Math.Min(p, kept);
+        for (int r = 0; r < p; r++)
+        {
+            if (r < written)
+            {
+                int c = ScoreOrder.Index(order[r]);
+                candidates.Boxes.Slice(4 * c, 4).CopyTo(outBoxes.Slice(4 * r, 4));
+                outLogits[r] = candidates.Scores[c];
+            }
+            else
+            {
+                outBoxes.Slice(4 * r, 4).Clear();
+                outLogits[r] = float.NegativeInfinity;
+            }
+        }
+        args.Outputs[2].Span<int>()[index] = written;
+    }
+
+    /// <summary>The candidate arrays, laid out in one scratch span of <see cref="PerCandidate"/> ints per candidate.</summary>
+    private readonly ref struct Candidates
+    {
+        public readonly Span<ulong> Keys;
+        public readonly Span<float> Boxes, Scores;
+        public readonly Span<int> Level, Kept;
+        public readonly Span<bool> Suppressed;
+
+        public Candidates(Span<int> scratch, int total)
+        {
+            Keys = MemoryMarshal.Cast<int, ulong>(scratch[..(2 * total)]);
+            var floats = MemoryMarshal.Cast<int, float>(scratch);
+            Boxes = floats.Slice(2 * total, 4 * total);
+            Scores = floats.Slice(6 * total, total);
+            Level = scratch.Slice(7 * total, total);
+            Kept = scratch.Slice(8 * total, total);
+            Suppressed = MemoryMarshal.Cast<int, bool>(scratch.Slice(9 * total, total))[..total];
+        }
+
+        public void Set(int i, float x1, float y1, float x2, float y2, float score, int level)
+        {
+            Boxes[4 * i] = x1; Boxes[4 * i + 1] = y1; Boxes[4 * i + 2] = x2; Boxes[4 * i + 3] = y2;
+            Scores[i] = score;
+            Level[i] = level;
+        }
+    }
+}
