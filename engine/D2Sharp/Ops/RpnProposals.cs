@@ -4,10 +4,11 @@ namespace D2Sharp.Ops;
 /// The last part of Detectron2's <c>find_top_rpn_proposals</c>, per image: the levels' top-k
 /// boxes and logits concatenated (level order), rows with a non-finite coordinate or logit
 /// dropped, boxes clipped to the image (x to [0, w], y to [0, h], the unpadded size), boxes not
-/// wider and taller than <see cref="MinSize"/> dropped, NMS per level (torchvision's: scores
-/// descending, stably; a box is suppressed when its float32 IoU with a kept one is above
-/// <see cref="NmsThreshold"/>), the survivors of every level ordered by logit descending and the
-/// first <see cref="PostNmsTopK"/> kept.
+/// wider and taller than <see cref="MinSize"/> dropped, NMS per level (torchvision's
+/// <c>batched_nms</c> with the level as the id: scores descending, stably; a box is suppressed when
+/// its float32 IoU with a kept one of its level is above <see cref="NmsThreshold"/>; up to 1000
+/// candidates on boxes shifted apart per level, as torchvision on the CPU), the survivors of every
+/// level ordered by logit descending and the first <see cref="PostNmsTopK"/> kept.
 /// Inputs: for each of <see cref="Levels"/> levels boxes [N, k, 4] and logits [N, k] (rows past a
 /// level's top-k count hold logit −∞ and are dropped), then image_sizes int32 [N, 2].
 /// Outputs: boxes [N, P, 4], logits [N, P], count int32 [N] with P = min(PostNmsTopK, Σ k);

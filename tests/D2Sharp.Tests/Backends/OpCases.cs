@@ -336,6 +336,8 @@ internal static class OpCases
             (Batch, [30, 12, 5], [40, 50, 33, 47], 0.7, 1000, 0),
             (Batch, [25, 25], [40, 40, 20, 60], 0.5, 10, 2),
             (1, [8], [30, 30], 0.0, 3, 0),
+            // Over 1000 candidates: one NMS per level instead of one over level-shifted boxes.
+            (1, [700, 400], [300, 200], 0.7, 1000, 0),
         };
         int index = 0;
         foreach (var c in cases)

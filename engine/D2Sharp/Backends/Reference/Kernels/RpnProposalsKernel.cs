@@ -7,13 +7,13 @@ namespace D2Sharp.Backends.Reference.Kernels;
 
 /// <summary>
 /// <see cref="RpnProposals"/>, one image at a time (parallel over the batch): the candidates are
-/// gathered, filtered and clipped into the worker's scratch, each level goes through
-/// <see cref="Nms"/>, and the kept boxes are ordered by logit.
+/// gathered, filtered and clipped into the worker's scratch, then <see cref="BatchedNms"/> with
+/// the level as the id keeps them per level and orders the survivors by logit.
 /// </summary>
 internal sealed class RpnProposalsKernel : HostKernel
 {
-    /// <summary>Ints of scratch per candidate: a sort key (2), box (4), logit, level, kept index and suppressed flag.</summary>
-    private const int PerCandidate = 10;
+    /// <summary>Ints of scratch per candidate: box (4), logit, level, kept index, and the NMS workspace.</summary>
+    private const int PerCandidate = 7 + BatchedNms.WorkspaceInts;
 
     public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
     {
@@ -51,19 +51,8 @@ internal sealed class RpnProposalsKernel : HostKernel
             }
         }
 
-        // NMS within each level: the level's candidates are contiguous.
-        int kept = 0;
-        for (int start = 0; start < count;)
-        {
-            int end = start;
-            while (end < count && candidates.Level[end] == candidates.Level[start]) end++;
-            kept += Nms.Run(candidates.Boxes, candidates.Scores, start, end, op.NmsThreshold, candidates.Kept[kept..], candidates.Keys, candidates.Suppressed);
-            start = end;
-        }
-        // Every level's survivors by logit; the first P are the proposals.
-        var order = candidates.Keys[..kept];
-        for (int i = 0; i < kept; i++) order[i] = ScoreOrder.Key(candidates.Scores[candidates.Kept[i]], candidates.Kept[i]);
-        order.Sort();
+        // NMS per level; the survivors of every level come out by logit.
+        int kept = BatchedNms.Run(candidates.Boxes, candidates.Scores, candidates.Level, count, op.NmsThreshold, candidates.Kept, candidates.Work);
 
         int p = args.Outputs[0].Shape[1];
         var outBoxes = args.Outputs[0].Span<float>().Slice(index * p * 4, p * 4);
@@ -73,7 +62,7 @@ internal sealed class RpnProposalsKernel : HostKernel
         {
             if (r < written)
             {
-                int c = ScoreOrder.Index(order[r]);
+                int c = candidates.Kept[r];
                 candidates.Boxes.Slice(4 * c, 4).CopyTo(outBoxes.Slice(4 * r, 4));
                 outLogits[r] = candidates.Scores[c];
             }
@@ -89,20 +78,18 @@ internal sealed class RpnProposalsKernel : HostKernel
     /// <summary>The candidate arrays, laid out in one scratch span of <see cref="PerCandidate"/> ints per candidate.</summary>
     private readonly ref struct Candidates
     {
-        public readonly Span<ulong> Keys;
         public readonly Span<float> Boxes, Scores;
         public readonly Span<int> Level, Kept;
-        public readonly Span<bool> Suppressed;
+        public readonly BatchedNms.Workspace Work;
 
         public Candidates(Span<int> scratch, int total)
         {
-            Keys = MemoryMarshal.Cast<int, ulong>(scratch[..(2 * total)]);
             var floats = MemoryMarshal.Cast<int, float>(scratch);
-            Boxes = floats.Slice(2 * total, 4 * total);
-            Scores = floats.Slice(6 * total, total);
-            Level = scratch.Slice(7 * total, total);
-            Kept = scratch.Slice(8 * total, total);
-            Suppressed = MemoryMarshal.Cast<int, bool>(scratch.Slice(9 * total, total))[..total];
+            Boxes = floats[..(4 * total)];
+            Scores = floats.Slice(4 * total, total);
+            Level = scratch.Slice(5 * total, total);
+            Kept = scratch.Slice(6 * total, total);
+            Work = new BatchedNms.Workspace(scratch[(7 * total)..], total);
         }
 
         public void Set(int i, float x1, float y1, float x2, float y2, float score, int level)
