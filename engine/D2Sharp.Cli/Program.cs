@@ -13,10 +13,10 @@ namespace D2Sharp.Cli
 
             usage:
               d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
-                          [--scope backbone|rpn] [--output out.npz]
+                          [--scope backbone|rpn|detections] [--output out.npz]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
-              d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn]
+              d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
               d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
                             [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N] [--format text|json]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]

@@ -25,7 +25,7 @@ internal sealed class BenchCommand : ICommand
           --device D      cpu (default) or reference
           --threads T     worker threads (default: one per processor)
           --isa I         cpu only: avx512, avx2 or portable (default: the widest this processor runs)
-          --scope S       backbone (default) or rpn
+          --scope S       backbone (default), rpn or detections
           --warmup W      untimed runs first (default 2)
           --iters N       timed runs (default 10)
           --format F      text (default) or json: then the last line is one JSON object with

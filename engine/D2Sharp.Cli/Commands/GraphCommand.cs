@@ -8,7 +8,7 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class GraphCommand : ICommand
 {
     public string Help => """
-        d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn]
+        d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
 
         Builds the model a config describes and prints its graph: each op with its inputs, output
         shape and stride, parameters (named as in Detectron2's state_dict) and MACs, then totals.
@@ -17,7 +17,8 @@ internal sealed class GraphCommand : ICommand
           --size HxW      input size (padded to the backbone's size divisibility);
                           default: INPUT.MIN_SIZE_TEST square, or 512x512 when that is 0
           --batch N       batch size (default 1)
-          --scope S       backbone (default) or rpn (adds the RPN head, its per-level top-k and the proposals)
+          --scope S       backbone (default); rpn (adds the RPN head, its per-level top-k and the
+                          proposals); detections (adds the ROI heads and their detections)
 
         The memory line is the activation arena of a float32 layout (64-byte aligned, in-place
         reuse, no kernel scratch), the same on every backend up to its scratch and alignment.
@@ -44,7 +45,8 @@ internal sealed class GraphCommand : ICommand
     {
         null or "backbone" => ModelScope.Backbone,
         "rpn" => ModelScope.Rpn,
-        _ => throw new UsageException($"--scope must be backbone or rpn, got '{s}'"),
+        "detections" => ModelScope.Detections,
+        _ => throw new UsageException($"--scope must be backbone, rpn or detections, got '{s}'"),
     };
 
     internal static (int H, int W) ParseSize(string s)

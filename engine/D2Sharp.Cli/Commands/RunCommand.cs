@@ -9,7 +9,7 @@ internal sealed class RunCommand : ICommand
 {
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
-                    [--scope backbone|rpn] [--output out.npz]
+                    [--scope backbone|rpn|detections] [--output out.npz]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz.
@@ -28,9 +28,15 @@ internal sealed class RunCommand : ICommand
                           pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>) and the
                           proposals: proposals_boxes [N, P, 4] XYXY in resized-image pixels,
                           proposals_logits [N, P], int32 proposals_count [N] (rows past the
-                          count are zero boxes with logit -inf; P = POST_NMS_TOPK_TEST)
+                          count are zero boxes with logit -inf; P = POST_NMS_TOPK_TEST);
+                          detections: also the ROI heads' box_features, box_cls_logits,
+                          box_deltas (a row per proposal slot), det_boxes / det_scores / int64
+                          det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE)
+                          and the instances in original-image pixels, which are printed
           --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
-                          float32 [H·W·A, 4] XYXY in Detectron2's order, RPN tensors as above
+                          float32 [H·W·A, 4] XYXY in Detectron2's order, RPN and ROI tensors as
+                          above, and instances_boxes [K, 4] / instances_scores / int64
+                          instances_classes (suffixed _<i> per image when the input is a batch)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -61,13 +67,39 @@ internal sealed class RunCommand : ICommand
         output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with resizing, planning and output copies");
         foreach (var (name, tensor) in result.Outputs)
             output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
+        var instances = result.Instances ?? [];
+        for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i]);
 
         if (cl.Get("--output") is { } outPath)
         {
-            Npz.Write(outPath, result.Outputs);
+            Npz.Write(outPath, [.. result.Outputs, .. InstanceArrays(instances)]);
             output.WriteLine($"wrote {outPath}");
         }
         return 0;
+    }
+
+    private static void PrintInstances(TextWriter output, int image, Instances instances)
+    {
+        output.WriteLine($"image {image}: {instances.Count} instances in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
+        for (int k = 0; k < Math.Min(instances.Count, 10); k++)
+        {
+            var b = instances.Boxes.AsSpan(4 * k, 4);
+            output.WriteLine(FormattableString.Invariant($"  {instances.Classes[k],4} {instances.Scores[k],7:F4}   {b[0]:F1} {b[1]:F1} {b[2]:F1} {b[3]:F1}"));
+        }
+        if (instances.Count > 10) output.WriteLine($"  … {instances.Count - 10} more");
+    }
+
+    /// <summary>The instances under the fixtures' names, suffixed with the image index in a batch.</summary>
+    private static IEnumerable<KeyValuePair<string, Tensor>> InstanceArrays(IReadOnlyList<Instances> instances)
+    {
+        for (int i = 0; i < instances.Count; i++)
+        {
+            string suffix = instances.Count == 1 ? "" : $"_{i}";
+            var x = instances[i];
+            yield return new($"instances_boxes{suffix}", new Tensor([x.Count, 4], x.Boxes));
+            yield return new($"instances_scores{suffix}", new Tensor([x.Count], x.Scores));
+            yield return new($"instances_classes{suffix}", new Tensor([x.Count], x.Classes.Select(c => (long)c).ToArray()));
+        }
     }
 
     private static InferenceResult RunInput(InferenceSession session, string path, TextWriter output)

@@ -9,8 +9,9 @@ namespace D2Sharp.Modeling;
 /// Builds the graph a config describes: the preprocessing op that turns uint8 images into the
 /// normalised, padded tensor, the backbone named by MODEL.BACKBONE.NAME, the anchor generator over
 /// the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models with an RPN,
-/// RETINANET.IN_FEATURES for RetinaNet; none otherwise), and with <see cref="ModelScope.Rpn"/> the
-/// RPN head and its per-level top-k. The ROI and dense detection heads come in a later issue.
+/// RETINANET.IN_FEATURES for RetinaNet; none otherwise), with <see cref="ModelScope.Rpn"/> the
+/// RPN up to its proposals, and with <see cref="ModelScope.Detections"/> the ROI heads
+/// (<c>MODEL.ROI_HEADS.NAME</c>). The mask, keypoint and RetinaNet heads come next.
 /// </summary>
 public static class ModelBuilder
 {
@@ -27,10 +28,7 @@ public static class ModelBuilder
         if (std.Any(s => s == 0))
             throw new ModelBuildException("MODEL.PIXEL_STD contains 0");
         string? anchorKey = AnchorFeaturesKey(cfg);
-        if (scope == ModelScope.Rpn && anchorKey != "MODEL.RPN.IN_FEATURES")
-            throw new ModelBuildException(
-                $"scope 'rpn' needs a meta-architecture with an RPN ({string.Join(", ", RpnArchitectures)} with MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"); " +
-                $"this config has {cfg.GetString("MODEL.META_ARCHITECTURE")}");
+        CheckScope(cfg, scope, anchorKey);
 
         var graph = new ModelGraph();
         var pixels = graph.AddInput("pixels", DataType.UInt8);
@@ -61,10 +59,32 @@ public static class ModelBuilder
                 graph.MarkOutput(name, anchors[i]);
                 anchorNames.Add(name);
             }
-            if (scope == ModelScope.Rpn) RpnBuilder.Build(cfg, graph, features, anchors, imageSizes);
+            if (scope >= ModelScope.Rpn)
+            {
+                var proposals = RpnBuilder.Build(cfg, graph, features, anchors, imageSizes);
+                if (scope == ModelScope.Detections)
+                    Registries.RoiHeads.Get(cfg.GetString("MODEL.ROI_HEADS.NAME"))(cfg, graph, backbone.Outputs, proposals, imageSizes);
+            }
         }
         return new ModelSpec(cfg, graph, scope, pixels, imageSizes, image, backbone.SizeDivisibility,
             backbone.Outputs.Select(o => o.Key).ToArray(), anchorNames);
+    }
+
+    private static void CheckScope(CfgNode cfg, ModelScope scope, string? anchorKey)
+    {
+        string arch = cfg.GetString("MODEL.META_ARCHITECTURE");
+        if (scope >= ModelScope.Rpn && RpnArchitectures.Contains(arch) && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") is var generator && generator != "RPN")
+            throw new ModelBuildException(
+                $"scope '{scope.ToString().ToLowerInvariant()}' needs MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"; \"{generator}\" is not supported by D2Sharp" +
+                (generator == "PrecomputedProposals" ? " (Fast R-CNN reads its proposals from a file)" : ""));
+        if (scope >= ModelScope.Rpn && anchorKey != "MODEL.RPN.IN_FEATURES")
+            throw new ModelBuildException(
+                $"scope '{scope.ToString().ToLowerInvariant()}' needs a meta-architecture with an RPN ({string.Join(", ", RpnArchitectures)} with MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"); " +
+                $"this config has {arch}" + (arch == "RetinaNet" ? " (its head is not built yet)" : ""));
+        if (scope == ModelScope.Detections && arch != "GeneralizedRCNN")
+            throw new ModelBuildException(arch == "ProposalNetwork"
+                ? "scope 'detections': a ProposalNetwork's detections are its proposals; use scope 'rpn'"
+                : $"scope 'detections' builds GeneralizedRCNN models; {arch} is not built yet");
     }
 
     /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>

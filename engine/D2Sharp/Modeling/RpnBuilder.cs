@@ -23,7 +23,7 @@ public delegate IReadOnlyList<(Value Objectness, Value Deltas)> RpnHeadBuilder(
 /// </summary>
 public static class RpnBuilder
 {
-    public static void Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+    public static Proposals Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
         IReadOnlyList<Value> anchors, Value imageSizes)
     {
         var perCell = anchors.Select(a => ((AnchorGrid)a.Producer!.Op).NumCellAnchors).Distinct().ToList();
@@ -65,6 +65,7 @@ public static class RpnBuilder
         graph.MarkOutput("proposals_boxes", result[0]);
         graph.MarkOutput("proposals_logits", result[1]);
         graph.MarkOutput("proposals_count", result[2]);
+        return new Proposals(result[0], result[2]);
     }
 
     /// <summary>A <c>Box2BoxTransform</c>'s (wx, wy, ww, wh), which it divides the deltas by.</summary>

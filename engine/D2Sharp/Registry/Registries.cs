@@ -14,6 +14,12 @@ public static class Registries
     /// <summary><c>MODEL.RPN.HEAD_NAME</c> → RPN head builder.</summary>
     public static Registry<RpnHeadBuilder> RpnHeads { get; } = CreateRpnHeads();
 
+    /// <summary><c>MODEL.ROI_HEADS.NAME</c> → ROI heads builder.</summary>
+    public static Registry<RoiHeadsBuilder> RoiHeads { get; } = CreateRoiHeads();
+
+    /// <summary><c>MODEL.ROI_BOX_HEAD.NAME</c> → box head builder.</summary>
+    public static Registry<BoxHeadBuilder> RoiBoxHeads { get; } = CreateRoiBoxHeads();
+
     private static Registry<BackboneBuilder> CreateBackbones()
     {
         var r = new Registry<BackboneBuilder>("BACKBONE");
@@ -34,6 +40,20 @@ public static class Registries
     {
         var r = new Registry<RpnHeadBuilder>("RPN_HEAD");
         r.Register("StandardRPNHead", RpnBuilder.StandardRpnHead);
+        return r;
+    }
+
+    private static Registry<RoiHeadsBuilder> CreateRoiHeads()
+    {
+        var r = new Registry<RoiHeadsBuilder>("ROI_HEADS");
+        r.Register("StandardROIHeads", Modeling.RoiHeads.StandardRoiHeads);
+        return r;
+    }
+
+    private static Registry<BoxHeadBuilder> CreateRoiBoxHeads()
+    {
+        var r = new Registry<BoxHeadBuilder>("ROI_BOX_HEAD");
+        r.Register("FastRCNNConvFCHead", Modeling.RoiHeads.FastRcnnConvFcHead);
         return r;
     }
 }

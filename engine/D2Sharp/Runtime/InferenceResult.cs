@@ -1,22 +1,31 @@
+using D2Sharp.Modeling;
+
 namespace D2Sharp.Runtime;
 
 /// <summary>
 /// What one run produced: every graph output by name (features NCHW float32, anchors [K, 4] XYXY,
-/// RPN top-k logits and int64 indices…), in the graph's output order, plus the size of each image
-/// inside the padded batch.
+/// RPN top-k logits and int64 indices, proposals, detections…), in the graph's output order, the
+/// size of each image inside the padded batch, and for a detection model each image's instances.
 /// </summary>
 public sealed class InferenceResult
 {
-    internal InferenceResult(IReadOnlyList<KeyValuePair<string, Tensor>> outputs, IReadOnlyList<(int Height, int Width)> imageSizes, TimeSpan elapsed)
+    internal InferenceResult(IReadOnlyList<KeyValuePair<string, Tensor>> outputs, IReadOnlyList<(int Height, int Width)> imageSizes,
+        IReadOnlyList<Instances>? instances, TimeSpan elapsed)
     {
         Outputs = outputs;
         ImageSizes = imageSizes;
+        Instances = instances;
         Elapsed = elapsed;
     }
 
     public IReadOnlyList<KeyValuePair<string, Tensor>> Outputs { get; }
     /// <summary>Each image's (height, width) after resizing, before padding: what Detectron2 calls <c>image_sizes</c>.</summary>
     public IReadOnlyList<(int Height, int Width)> ImageSizes { get; }
+    /// <summary>
+    /// Per image, the detections in original-image pixels (<see cref="ModelScope"/> Detections);
+    /// null when the model stops before detections.
+    /// </summary>
+    public IReadOnlyList<Instances>? Instances { get; }
     /// <summary>Time spent in the backend (resizing and output copies excluded).</summary>
     public TimeSpan Elapsed { get; }
 

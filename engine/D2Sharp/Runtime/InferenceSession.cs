@@ -106,7 +106,7 @@ public sealed class InferenceSession : IDisposable
         lock (_gate)
         {
             var (executor, elapsed) = RunImages(resized);
-            return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
+            return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), images.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
         }
     }
 
@@ -142,7 +142,7 @@ public sealed class InferenceSession : IDisposable
         {
             var (executor, elapsed) = RunTensor(input);
             var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
-            return Collect(executor, sizes, elapsed);
+            return Collect(executor, sizes, sizes, elapsed);
         }
     }
 
@@ -227,10 +227,28 @@ public sealed class InferenceSession : IDisposable
         return Stopwatch.GetElapsedTime(start);
     }
 
-    private static InferenceResult Collect(IPlanExecutor executor, IReadOnlyList<(int, int)> imageSizes, TimeSpan elapsed)
+    private static InferenceResult Collect(IPlanExecutor executor, IReadOnlyList<(int Height, int Width)> imageSizes,
+        IReadOnlyList<(int Height, int Width)> originalSizes, TimeSpan elapsed)
     {
         var outputs = executor.Plan.Outputs.Select(o => new KeyValuePair<string, Tensor>(o.Key, executor.GetOutput(o.Key))).ToList();
-        return new InferenceResult(outputs, imageSizes, elapsed);
+        return new InferenceResult(outputs, imageSizes, Postprocess(outputs, imageSizes, originalSizes), elapsed);
+    }
+
+    /// <summary>Each image's <see cref="Instances"/> from the <c>det_*</c> outputs; null when the plan has none.</summary>
+    private static IReadOnlyList<Instances>? Postprocess(IReadOnlyList<KeyValuePair<string, Tensor>> outputs,
+        IReadOnlyList<(int Height, int Width)> imageSizes, IReadOnlyList<(int Height, int Width)> originalSizes)
+    {
+        Tensor? Find(string name) => outputs.FirstOrDefault(o => o.Key == name).Value;
+        if (Find("det_boxes") is not { } boxes || Find("det_scores") is not { } scores || Find("det_classes") is not { } classes
+            || Find("det_count") is not { } count)
+            return null;
+        int d = scores.Shape[1];
+        return Enumerable.Range(0, imageSizes.Count).Select(i =>
+        {
+            int kept = count.Span<int>()[i];
+            return Instances.Postprocess(boxes.Data.AsSpan(i * d * 4, kept * 4), scores.Data.AsSpan(i * d, kept),
+                classes.Span<long>().Slice(i * d, kept), imageSizes[i], originalSizes[i]);
+        }).ToList();
     }
 
     private static RunInfo Deliver(IPlanExecutor executor, OutputBuffers outputs, TimeSpan elapsed)

@@ -40,6 +40,7 @@ public static class WeightBinder
                 Conv2d c => Fold(node, Get(node, "weight"), c.HasBias ? Get(node, "bias") : null, c.Norm, c.OutChannels, Get),
                 DeformConv2d d => Fold(node, Get(node, "weight"), null, d.Norm, d.OutChannels, Get),
                 GroupNorm => new NodeWeights(Get(node, "weight"), Get(node, "bias")),
+                Linear l => new NodeWeights(Get(node, "weight"), l.HasBias ? Get(node, "bias") : null),
                 _ => null,
             };
         }
@@ -81,8 +82,9 @@ public static class WeightBinder
 
     /// <summary>
     /// Deterministic weights for running without a checkpoint: conv weights from Detectron2's
-    /// c2_msra_fill (normal, std √(2/fan_out)) drawn from a seeded generator, biases 0, BN and GN
-    /// identity, deformable offset convs 0 as Detectron2 initialises them.
+    /// c2_msra_fill (normal, std √(2/fan_out)) drawn from a seeded generator, linear weights normal
+    /// with std √(1/fan_in), biases 0, BN and GN identity, deformable offset convs 0 as Detectron2
+    /// initialises them.
     /// </summary>
     public static ModelWeights Initialize(ModelGraph graph, int seed = 0)
     {
@@ -99,6 +101,12 @@ public static class WeightBinder
                 if (p.Name == "weight" && p.Shape.Length == 4 && !offsetConv)
                 {
                     double std = Math.Sqrt(2.0 / (p.Shape[0] * p.Shape[2] * p.Shape[3]));
+                    for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(std * NextGaussian(rng));
+                }
+                else if (p.Name == "weight" && p.Shape.Length == 2)
+                {
+                    // Linear: normal with std √(1/fan_in), which keeps activations at the input's scale.
+                    double std = Math.Sqrt(1.0 / p.Shape[1]);
                     for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(std * NextGaussian(rng));
                 }
                 else if (p.Name is "norm.weight" or "norm.running_var" || (node.Op is GroupNorm && p.Name == "weight"))

@@ -296,6 +296,135 @@ internal static class NaiveOps
         return (outBoxes, outLogits, count);
     }
 
+    /// <summary>
+    /// torchvision's <c>roi_align</c> behind Detectron2's level assignment, in double on NCHW maps:
+    /// for box r of image n (r below the count), the level floor(canonical level + log2(√area /
+    /// canonical size + 1e-8)) clamped to the maps given, then each bin the mean of its grid of
+    /// bilinear samples.
+    /// </summary>
+    public static double[] RoiAlign(RoiAlign op, float[][] maps, int[][] shapes, float[] boxes, int perImage, int[] counts)
+    {
+        int n = counts.Length, c = shapes[0][1], s = op.OutputSize;
+        var y = new double[n * perImage * c * s * s];
+        int minLevel = (int)Math.Round(-Math.Log2(op.Scales[0]));
+        for (int b = 0; b < n; b++)
+        for (int r = 0; r < counts[b]; r++)
+        {
+            int row = b * perImage + r;
+            double x1 = boxes[4 * row], y1 = boxes[4 * row + 1], x2 = boxes[4 * row + 2], y2 = boxes[4 * row + 3];
+            int level = op.Levels == 1 ? 0 : (int)Math.Clamp(Math.Floor(op.CanonicalLevel + Math.Log2(Math.Sqrt((x2 - x1) * (y2 - y1)) / op.CanonicalBoxSize + 1e-8)),
+                minLevel, minLevel + op.Levels - 1) - minLevel;
+            double scale = op.Scales[level], offset = op.Aligned ? 0.5 : 0;
+            int h = shapes[level][2], w = shapes[level][3];
+            double startX = x1 * scale - offset, startY = y1 * scale - offset;
+            double roiW = x2 * scale - offset - startX, roiH = y2 * scale - offset - startY;
+            if (!op.Aligned) (roiW, roiH) = (Math.Max(roiW, 1), Math.Max(roiH, 1));
+            int gridH = op.SamplingRatio > 0 ? op.SamplingRatio : (int)Math.Ceiling(roiH / s);
+            int gridW = op.SamplingRatio > 0 ? op.SamplingRatio : (int)Math.Ceiling(roiW / s);
+            double count = Math.Max(gridH * gridW, 1);
+            for (int ch = 0; ch < c; ch++)
+            for (int ph = 0; ph < s; ph++)
+            for (int pw = 0; pw < s; pw++)
+            {
+                double sum = 0;
+                for (int iy = 0; iy < gridH; iy++)
+                for (int ix = 0; ix < gridW; ix++)
+                {
+                    double sy = startY + ph * roiH / s + (iy + 0.5) * roiH / s / gridH;
+                    double sx = startX + pw * roiW / s + (ix + 0.5) * roiW / s / gridW;
+                    sum += Bilinear(maps[level], ((b * c) + ch) * h * w, h, w, sy, sx);
+                }
+                y[((row * c + ch) * s + ph) * s + pw] = sum / count;
+            }
+        }
+        return y;
+    }
+
+    /// <summary>torchvision's bilinear_interpolate: 0 beyond one pixel outside, edges clamped.</summary>
+    private static double Bilinear(float[] map, int plane, int h, int w, double y, double x)
+    {
+        if (y < -1 || y > h || x < -1 || x > w) return 0;
+        y = Math.Max(y, 0);
+        x = Math.Max(x, 0);
+        int y0 = Math.Min((int)y, h - 1), x0 = Math.Min((int)x, w - 1);
+        int y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
+        if ((int)y >= h - 1) y = y0;
+        if ((int)x >= w - 1) x = x0;
+        double ly = y - y0, lx = x - x0;
+        double V(int yy, int xx) => map[plane + yy * w + xx];
+        return (1 - ly) * (1 - lx) * V(y0, x0) + (1 - ly) * lx * V(y0, x1) + ly * (1 - lx) * V(y1, x0) + ly * lx * V(y1, x1);
+    }
+
+    /// <summary>x [R, ...] flattened row-major (NCHW's C, H, W order) times weightᵀ, plus bias, then the activation.</summary>
+    public static double[] Linear(Linear op, float[] x, float[] weight, float[]? bias)
+    {
+        int rows = x.Length / op.InFeatures;
+        var y = new double[rows * op.OutFeatures];
+        for (int r = 0; r < rows; r++)
+        for (int o = 0; o < op.OutFeatures; o++)
+        {
+            double sum = bias?[o] ?? 0;
+            for (int i = 0; i < op.InFeatures; i++) sum += (double)x[r * op.InFeatures + i] * weight[o * op.InFeatures + i];
+            y[r * op.OutFeatures + o] = Activate(sum, op.Activation);
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// <c>fast_rcnn_inference_single_image</c> per image: softmax, class boxes from the deltas,
+    /// rows with anything non-finite dropped, clip, (proposal, class) pairs above the threshold,
+    /// greedy NMS within each class, all by score descending (ties in pair order), the first D.
+    /// </summary>
+    public static (double[] Boxes, double[] Scores, double[] Classes, double[] Count) FastRcnnInference(FastRcnnInference op,
+        float[] logits, float[] deltas, float[] proposals, int[] counts, int[] sizes, int perImage)
+    {
+        int n = counts.Length, k = op.NumClasses, d = op.DetectionsPerImage, perRow = op.ClassAgnostic ? 1 : k;
+        var outBoxes = new double[n * d * 4];
+        var outScores = Enumerable.Repeat(double.NegativeInfinity, n * d).ToArray();
+        var outClasses = Enumerable.Repeat(-1.0, n * d).ToArray();
+        var outCount = new double[n];
+        for (int b = 0; b < n; b++)
+        {
+            var pairs = new List<(double[] Box, double Score, int Class, int Order)>();
+            for (int r = 0; r < counts[b]; r++)
+            {
+                int row = b * perImage + r;
+                var z = Enumerable.Range(0, k + 1).Select(j => (double)logits[row * (k + 1) + j]).ToArray();
+                double max = z.Max();
+                var e = z.Select(v => Math.Exp(v - max)).ToArray();
+                var probs = e.Select(v => v / e.Sum()).ToArray();
+                var boxes = Enumerable.Range(0, perRow).Select(j => Decode(proposals.AsSpan(row * 4, 4), deltas.AsSpan((row * perRow + j) * 4, 4), op.Weights, op.ScaleClamp)).ToArray();
+                if (!probs.All(double.IsFinite) || !boxes.All(bx => bx.All(double.IsFinite))) continue;
+                double h = sizes[2 * b], w = sizes[2 * b + 1];
+                boxes = boxes.Select(bx => new[] { Math.Clamp(bx[0], 0, w), Math.Clamp(bx[1], 0, h), Math.Clamp(bx[2], 0, w), Math.Clamp(bx[3], 0, h) }).ToArray();
+                for (int j = 0; j < k; j++)
+                    if (probs[j] > op.ScoreThreshold) pairs.Add((boxes[op.ClassAgnostic ? 0 : j], probs[j], j, pairs.Count));
+            }
+            var kept = new List<(double[] Box, double Score, int Class, int Order)>();
+            foreach (var group in pairs.GroupBy(p => p.Class))
+                foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
+                    if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) kept.Add(c);
+            var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();
+            outCount[b] = best.Count;
+            for (int r = 0; r < best.Count; r++)
+            {
+                best[r].Box.CopyTo(outBoxes, (b * d + r) * 4);
+                outScores[b * d + r] = best[r].Score;
+                outClasses[b * d + r] = best[r].Class;
+            }
+        }
+        return (outBoxes, outScores, outClasses, outCount);
+    }
+
+    private static double[] Decode(ReadOnlySpan<float> box, ReadOnlySpan<float> delta, float[] weights, float clamp)
+    {
+        double width = box[2] - box[0], height = box[3] - box[1];
+        double cx = box[0] + width / 2 + delta[0] / weights[0] * width;
+        double cy = box[1] + height / 2 + delta[1] / weights[1] * height;
+        double pw = Math.Exp(Math.Min(delta[2] / weights[2], clamp)) * width, ph = Math.Exp(Math.Min(delta[3] / weights[3], clamp)) * height;
+        return [cx - pw / 2, cy - ph / 2, cx + pw / 2, cy + ph / 2];
+    }
+
     private static double Iou(double[] a, double[] b)
     {
         double inter = Math.Max(0, Math.Min(a[2], b[2]) - Math.Max(a[0], b[0])) * Math.Max(0, Math.Min(a[3], b[3]) - Math.Max(a[1], b[1]));

@@ -23,7 +23,7 @@ internal static class OpCases
     public static IEnumerable<OpCase> All() =>
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
-            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases());
+            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -360,6 +360,91 @@ internal static class OpCases
                         levels.Select(l => inputs[2 * l + 1].Data).ToArray(), c.Sizes, c.N);
                     return [boxes, logits, count];
                 }, 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> RoiAlignCases()
+    {
+        var cases = new (int N, int C, int ImageH, int ImageW, float[] Scales, int P, int[] Counts, int Size, int Sampling, bool Aligned)[]
+        {
+            // Boxes of 4 to 40 px with a canonical size of 16 at level 3 spread over levels 2 and 3.
+            (Batch, 19, 48, 64, [1 / 4f, 1 / 8f], 6, [6, 4], 3, 0, true),
+            (1, 8, 14, 18, [1 / 2f], 5, [5], 2, 2, false),
+            (Batch, 17, 64, 48, [1 / 4f, 1 / 8f, 1 / 16f], 7, [7, 7], 4, 0, true),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1200 + index++);
+            var maps = c.Scales.Select(scale => Random(rng, [c.N, c.C, (int)(c.ImageH * scale), (int)(c.ImageW * scale)])).ToArray();
+            var boxes = new Tensor([c.N, c.P, 4]);
+            for (int i = 0; i < c.N * c.P; i++)
+            {
+                float w = i % 5 == 4 ? 0 : 4 + (float)rng.NextDouble() * 36, h = 4 + (float)rng.NextDouble() * 36;
+                float x1 = (float)(rng.NextDouble() * (c.ImageW + 8)) - 8, y1 = (float)(rng.NextDouble() * (c.ImageH + 8)) - 8;
+                (boxes.Data[4 * i], boxes.Data[4 * i + 1], boxes.Data[4 * i + 2], boxes.Data[4 * i + 3]) = (x1, y1, x1 + w, y1 + h);
+            }
+            var op = new RoiAlign { Scales = c.Scales, OutputSize = c.Size, SamplingRatio = c.Sampling, Aligned = c.Aligned, CanonicalBoxSize = 16, CanonicalLevel = 3 };
+            var counts = new Tensor([c.N], c.Counts);
+            yield return new OpCase($"RoiAlign {op.Describe()} N={c.N} C={c.C} P={c.P} counts [{string.Join(", ", c.Counts)}]", op,
+                [.. maps, boxes, counts], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.RoiAlign(op, maps.Select(m => m.Data).ToArray(), maps.Select(m => m.Shape).ToArray(), boxes.Data, c.P, c.Counts)], 64);
+        }
+    }
+
+    private static IEnumerable<OpCase> LinearCases()
+    {
+        var cases = new (int[] Shape, int Out, bool Bias, Activation Activation)[]
+        {
+            ([7, 13], 5, true, Activation.Relu),
+            // A feature map flattened (C, H, W); more output columns than one register tile.
+            ([5, 6, 3, 2], 70, true, Activation.None),
+            // More input features than one reduction chunk of the CPU kernel.
+            ([13, 600], 40, true, Activation.Relu),
+            ([3, 17], 9, false, Activation.None),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1300 + index++);
+            int inFeatures = (int)(Tensor.CountElements(c.Shape) / c.Shape[0]);
+            var op = new Linear { InFeatures = inFeatures, OutFeatures = c.Out, HasBias = c.Bias, Activation = c.Activation };
+            var x = Random(rng, c.Shape);
+            var weight = Random(rng, [c.Out, inFeatures], 1 / Math.Sqrt(inFeatures));
+            var parameters = new Dictionary<string, Tensor> { ["weight"] = weight };
+            if (c.Bias) parameters["bias"] = Random(rng, [c.Out]);
+            yield return new OpCase($"Linear {op.Describe()} {Tensor.ShapeString(c.Shape)}", op, [x], parameters,
+                () => [NaiveOps.Linear(op, x.Data, weight.Data, c.Bias ? parameters["bias"].Data : null)], inFeatures);
+        }
+    }
+
+    private static IEnumerable<OpCase> FastRcnnInferenceCases()
+    {
+        var cases = new (int N, int P, int K, int[] Counts, bool Agnostic, float Threshold, int D)[]
+        {
+            (Batch, 6, 3, [6, 4], false, 0.05f, 5),
+            (1, 8, 4, [8], true, 0.05f, 100),
+            // 400 proposals × 5 classes over a threshold of 0: more than 1000 pairs, so one NMS per class.
+            (1, 400, 5, [400], false, 0f, 100),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1400 + index++);
+            int[] sizes = Enumerable.Range(0, c.N).SelectMany(b => new[] { 40 + 5 * b, 50 }).ToArray();
+            var (proposals, _) = ClusteredCandidates(rng, c.N, c.P, sizes);
+            for (int i = 0; i < proposals.Data.Length; i++)
+                if (float.IsNaN(proposals.Data[i])) proposals.Data[i] = 5;
+            var logits = Random(rng, [c.N * c.P, c.K + 1], 3);
+            logits.Data[(c.K + 1) * 1 + 2] = float.NaN;
+            var deltas = Random(rng, [c.N * c.P, 4 * (c.Agnostic ? 1 : c.K)], 2);
+            var op = new FastRcnnInference { NumClasses = c.K, ClassAgnostic = c.Agnostic, ScoreThreshold = c.Threshold, DetectionsPerImage = c.D };
+            yield return new OpCase($"FastRcnnInference {op.Describe()} N={c.N} P={c.P}", op,
+                [logits, deltas, proposals, new Tensor([c.N], c.Counts), new Tensor([c.N, 2], sizes)], new Dictionary<string, Tensor>(), () =>
+                {
+                    var (boxes, scores, classes, count) = NaiveOps.FastRcnnInference(op, logits.Data, deltas.Data, proposals.Data, c.Counts, sizes, c.P);
+                    return [boxes, scores, classes, count];
+                }, c.K + 1);
         }
     }
 

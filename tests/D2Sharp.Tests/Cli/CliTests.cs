@@ -92,6 +92,27 @@ public class CliTests
     }
 
     [Test]
+    public void RunWithTheDetectionsScopePrintsAndWritesTheInstancesInOriginalPixels()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_detections.npz");
+        var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"),
+            "--input", c.Path("image.png"), "--scope", "detections", "--threads", "2", "--output", output]);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("image 0: 58 instances in 150x200 pixels"));
+        Assert.That(stdout, Does.Match(@"det_classes\s+int64\s+\[1, 100\]"));
+        var actual = Npz.Read(output);
+        Assert.That(actual["instances_classes"].DType, Is.EqualTo("<i8"));
+        var expected = c.Expected;
+        var match = DetectionSets.Match(expected["instances_boxes"].ToTensor().Data, expected["instances_scores"].ToTensor().Data,
+            expected["instances_classes"].ToTensor().Data.Select(v => (long)v).ToArray(),
+            actual["instances_boxes"].ToTensor().Data, actual["instances_scores"].ToTensor().Data,
+            actual["instances_classes"].ToTensor().Data.Select(v => (long)v).ToArray());
+        Assert.That(match.Passed, match.ToString());
+        File.Delete(output);
+    }
+
+    [Test]
     public void BenchPrintsLatencyRateAndBreakdownAndEndsWithOneJsonObject()
     {
         var (code, stdout, stderr) = Run("bench", "--config", TinyConfig, "--size", "90x120", "--batch", "2",
@@ -173,7 +194,7 @@ public class CliTests
     [TestCase(new[] { "run", "--config" }, 2, "option --config needs a value")]
     [TestCase(new[] { "run", "--input", "x.png" }, 2, "missing required option --config")]
     [TestCase(new[] { "graph", "--config", "x.yaml", "--bogus" }, 2, "unknown option --bogus")]
-    [TestCase(new[] { "graph", "--config", "x.yaml", "--scope", "heads" }, 2, "--scope must be backbone or rpn")]
+    [TestCase(new[] { "graph", "--config", "x.yaml", "--scope", "heads" }, 2, "--scope must be backbone, rpn or detections")]
     public void UsageErrorsExitWith2AndExplain(string[] args, int expectedCode, string message)
     {
         var (code, stdout, stderr) = Run(args);

@@ -66,6 +66,21 @@ public class ModelZooGraphTests
             Assert.That(rpn.Graph.Parameters.Select(p => p.Name).Where(n => !n.StartsWith("backbone.")),
                 Has.All.StartsWith("proposal_generator.rpn_head."));
         }
+        if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") == "PrecomputedProposals")
+        {
+            var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
+            Assert.That(e!.Message, Does.Contain("PrecomputedProposals").And.Contain("from a file"));
+        }
+        else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.ROI_HEADS.NAME") == "StandardROIHeads")
+        {
+            var detections = ModelBuilder.Build(cfg, ModelScope.Detections);
+            var detectionPlan = detections.PlanForImages(1, 2 * div, 3 * div);
+            int perImage = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE"), classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
+            Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, perImage, 4 }));
+            Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("box_cls_logits"))[1], Is.EqualTo(classes + 1));
+            Assert.That(detections.Graph.Parameters.Select(p => p.Name).Where(n => n.StartsWith("roi_heads.")),
+                Has.All.StartsWith("roi_heads.box_head.").Or.StartsWith("roi_heads.box_predictor."));
+        }
     }
 
     [TestCase("COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml", 6, 1, 64, 256)]

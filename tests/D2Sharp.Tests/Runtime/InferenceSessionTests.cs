@@ -206,16 +206,16 @@ public class InferenceSessionTests
         select new TestCaseData(device, fixture);
 
     /// <summary>
-    /// The GroupNorm and the deformable case, and the RPN up to its proposals with the detection
+    /// The GroupNorm and the deformable case, and the whole detection model with the detection
     /// case's weights (so NMS has real work), with a batch of two: every kernel runs.
     /// </summary>
     [TestCaseSource(nameof(AllocationCases))]
     public void ARunAtARepeatedSizeAllocatesNothing(string device, string fixture)
     {
         var c = FixtureCase.Load(fixture);
-        bool rpn = fixture.StartsWith("det_");
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), rpn ? ModelScope.Rpn : ModelScope.Backbone);
-        var weights = rpn ? WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights : WeightBinder.Initialize(model.Graph);
+        bool detections = fixture.StartsWith("det_");
+        var model = ModelBuilder.Build(c.LoadResolvedConfig(), detections ? ModelScope.Detections : ModelScope.Backbone);
+        var weights = detections ? WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights : WeightBinder.Initialize(model.Graph);
         using var bound = BackendFactory.Create(device, threads: 1).Bind(model.Graph, weights);
         var (height, width) = model.PaddedSize(64, 96);
         using var executor = bound.Prepare(model.PlanForImages(2, height, width));
@@ -228,10 +228,12 @@ public class InferenceSessionTests
         var p6 = new float[executor.Plan.ElementsOf(model.Graph.Output("p6"))];
         executor.GetOutput<float>("p6", p6);
         Assert.That(p6, Has.All.Matches<float>(float.IsFinite).And.Some.Not.Zero);
-        if (!rpn) return;
+        if (!detections) return;
         var counts = new int[2];
         executor.GetOutput<int>("proposals_count", counts);
         Assert.That(counts, Has.All.GreaterThan(10), "proposals survive NMS in both images");
+        executor.GetOutput<int>("det_count", counts);
+        Assert.That(counts, Has.Some.GreaterThan(0), "detections survive the score threshold and NMS");
     }
 
     [Test]

@@ -28,8 +28,8 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
 
     /// <summary>
     /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
-    /// run); TopK, BoxDecode and RpnProposals sort, decode and suppress at most a few thousand
-    /// boxes per level: they run the reference kernel.
+    /// run); TopK, BoxDecode, RpnProposals and FastRcnnInference sort, decode and suppress at most
+    /// a few thousand boxes per image: they run the reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
@@ -45,6 +45,9 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(TopK)] = ReferenceBackend.Kernels[typeof(TopK)],
         [typeof(BoxDecode)] = ReferenceBackend.Kernels[typeof(BoxDecode)],
         [typeof(RpnProposals)] = ReferenceBackend.Kernels[typeof(RpnProposals)],
+        [typeof(RoiAlign)] = new Kernels.RoiAlignKernel(),
+        [typeof(Linear)] = new Kernels.LinearKernel(Isa),
+        [typeof(FastRcnnInference)] = ReferenceBackend.Kernels[typeof(FastRcnnInference)],
     };
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());

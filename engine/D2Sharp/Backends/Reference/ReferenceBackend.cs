@@ -28,6 +28,9 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(TopK)] = new TopKKernel(),
         [typeof(BoxDecode)] = new BoxDecodeKernel(),
         [typeof(RpnProposals)] = new RpnProposalsKernel(),
+        [typeof(RoiAlign)] = new RoiAlignKernel(),
+        [typeof(Linear)] = new LinearKernel(),
+        [typeof(FastRcnnInference)] = new FastRcnnInferenceKernel(),
     };
 
     public override string Name => "reference";

@@ -1,0 +1,135 @@
+using System.Runtime.InteropServices;
+using D2Sharp.Backends.Host;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+
+namespace D2Sharp.Backends.Reference.Kernels;
+
+/// <summary>
+/// <see cref="FastRcnnInference"/>, one image at a time (parallel over the batch): each proposal's
+/// softmax and class boxes are computed into the worker's scratch, its (class, box, score)
+/// candidates above the threshold appended in proposal-major order, then
+/// <see cref="BatchedNms"/> with the class as the id keeps them and orders them by score.
+/// </summary>
+internal sealed class FastRcnnInferenceKernel : HostKernel
+{
+    /// <summary>Ints of scratch per candidate pair: box (4), score, class, kept index, and the NMS workspace.</summary>
+    private const int PerCandidate = 7 + BatchedNms.WorkspaceInts;
+
+    /// <summary>Every (proposal, class) pair may pass a threshold of 0, so the scratch holds P·K candidates, plus one proposal's probabilities and boxes.</summary>
+    private static (int Candidates, int RowFloats) Sizes(FastRcnnInference op, int proposals) =>
+        (proposals * op.NumClasses, op.NumClasses + 1 + 4 * op.NumClasses);
+
+    public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
+    {
+        var (candidates, rowFloats) = Sizes((FastRcnnInference)node.Op, plan.ShapeOf(node.Inputs[2])[1]);
+        return workers * ((long)candidates * PerCandidate + rowFloats) * sizeof(int);
+    }
+
+    public override void Run(KernelArgs args) => args.Parallel(args.Inputs[2].Shape[0]);
+
+    public override void Row(KernelArgs args, int index, int worker)
+    {
+        var op = (FastRcnnInference)args.Op;
+        int k = op.NumClasses, perImage = args.Inputs[2].Shape[1];
+        var (capacity, rowFloats) = Sizes(op, perImage);
+        var scratch = args.ScratchOf<int>(worker, capacity * PerCandidate + rowFloats);
+        var candidates = new Candidates(scratch, capacity);
+        var probs = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate)..])[..(k + 1)];
+        var rowBoxes = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate + k + 1)..])[..(4 * k)];
+        var sizes = args.Inputs[4].Span<int>();
+        float height = sizes[2 * index], width = sizes[2 * index + 1];
+        int boxesPerRow = op.ClassAgnostic ? 1 : k;
+
+        int count = 0;
+        int proposals = args.Inputs[3].Span<int>()[index];
+        for (int r = 0; r < proposals; r++)
+        {
+            int row = index * perImage + r;
+            Softmax(args.Inputs[0].Span<float>().Slice(row * (k + 1), k + 1), probs);
+            var proposal = args.Inputs[2].Span<float>().Slice(row * 4, 4);
+            var deltas = args.Inputs[1].Span<float>().Slice(row * 4 * boxesPerRow, 4 * boxesPerRow);
+            bool finite = true;
+            for (int j = 0; j < boxesPerRow; j++)
+            {
+                var box = rowBoxes.Slice(4 * j, 4);
+                Box2BoxTransform.Apply(proposal, deltas.Slice(4 * j, 4), op.Weights, op.ScaleClamp, box);
+                finite &= float.IsFinite(box[0]) && float.IsFinite(box[1]) && float.IsFinite(box[2]) && float.IsFinite(box[3]);
+            }
+            foreach (float p in probs) finite &= float.IsFinite(p);
+            if (!finite) continue;
+            for (int j = 0; j < boxesPerRow; j++)
+            {
+                var box = rowBoxes.Slice(4 * j, 4);
+                box[0] = Math.Clamp(box[0], 0f, width);
+                box[1] = Math.Clamp(box[1], 0f, height);
+                box[2] = Math.Clamp(box[2], 0f, width);
+                box[3] = Math.Clamp(box[3], 0f, height);
+            }
+            for (int j = 0; j < k; j++)
+                if (probs[j] > op.ScoreThreshold)
+                    candidates.Set(count++, rowBoxes.Slice(4 * (op.ClassAgnostic ? 0 : j), 4), probs[j], j);
+        }
+
+        int kept = BatchedNms.Run(candidates.Boxes, candidates.Scores, candidates.Classes, count, op.NmsThreshold, candidates.Kept, candidates.Work);
+
+        int d = op.DetectionsPerImage;
+        var outBoxes = args.Outputs[0].Span<float>().Slice(index * d * 4, d * 4);
+        var outScores = args.Outputs[1].Span<float>().Slice(index * d, d);
+        var outClasses = args.Outputs[2].Span<long>().Slice(index * d, d);
+        int written = Math.Min(d, kept);
+        for (int r = 0; r < d; r++)
+        {
+            if (r < written)
+            {
+                int c = candidates.Kept[r];
+                candidates.Boxes.Slice(4 * c, 4).CopyTo(outBoxes.Slice(4 * r, 4));
+                outScores[r] = candidates.Scores[c];
+                outClasses[r] = candidates.Classes[c];
+            }
+            else
+            {
+                outBoxes.Slice(4 * r, 4).Clear();
+                outScores[r] = float.NegativeInfinity;
+                outClasses[r] = -1;
+            }
+        }
+        args.Outputs[3].Span<int>()[index] = written;
+    }
+
+    /// <summary>torch's softmax on the CPU: exp(x − max), then times 1 / Σ.</summary>
+    private static void Softmax(ReadOnlySpan<float> logits, Span<float> probs)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in logits) max = MathF.Max(max, v);
+        float sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += probs[i] = MathF.Exp(logits[i] - max);
+        float inverse = 1 / sum;
+        for (int i = 0; i < probs.Length; i++) probs[i] *= inverse;
+    }
+
+    /// <summary>The candidate arrays, laid out in one scratch span of <see cref="PerCandidate"/> ints per candidate.</summary>
+    private readonly ref struct Candidates
+    {
+        public readonly Span<float> Boxes, Scores;
+        public readonly Span<int> Classes, Kept;
+        public readonly BatchedNms.Workspace Work;
+
+        public Candidates(Span<int> scratch, int capacity)
+        {
+            var floats = MemoryMarshal.Cast<int, float>(scratch);
+            Boxes = floats[..(4 * capacity)];
+            Scores = floats.Slice(4 * capacity, capacity);
+            Classes = scratch.Slice(5 * capacity, capacity);
+            Kept = scratch.Slice(6 * capacity, capacity);
+            Work = new BatchedNms.Workspace(scratch.Slice(7 * capacity, BatchedNms.WorkspaceInts * capacity), capacity);
+        }
+
+        public void Set(int i, ReadOnlySpan<float> box, float score, int cls)
+        {
+            box.CopyTo(Boxes.Slice(4 * i, 4));
+            Scores[i] = score;
+            Classes[i] = cls;
+        }
+    }
+}

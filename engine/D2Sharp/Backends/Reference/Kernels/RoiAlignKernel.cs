@@ -1,0 +1,53 @@
+using D2Sharp.Backends.Host;
+using D2Sharp.Ops;
+
+namespace D2Sharp.Backends.Reference.Kernels;
+
+/// <summary>
+/// <see cref="RoiAlign"/>: one box (output row) at a time, parallel over the rows; each bin sums
+/// its samples' bilinear values channel by channel in float32, in torchvision's order, then
+/// divides by the sample count.
+/// </summary>
+internal sealed class RoiAlignKernel : HostKernel
+{
+    public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
+
+    public override void Row(KernelArgs args, int index, int worker)
+    {
+        var op = (RoiAlign)args.Op;
+        var y = args.Out(0);
+        int perImage = args.Inputs[op.Levels].Shape[1], n = index / perImage, r = index % perImage;
+        if (r >= args.Inputs[op.Levels + 1].Span<int>()[n])
+        {
+            y.Pixels(index, 0, 0, y.H * y.W).Clear();
+            return;
+        }
+        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
+        int level = op.LevelIndex(box[0], box[1], box[2], box[3]);
+        var x = args.In(level);
+        var s = new RoiAlignSampling(op, box, op.Scales[level]);
+        for (int ph = 0; ph < op.OutputSize; ph++)
+            for (int pw = 0; pw < op.OutputSize; pw++)
+            {
+                var bin = y.Pixel(index, ph, pw);
+                bin.Clear();
+                for (int iy = 0; iy < s.GridH; iy++)
+                {
+                    float sy = s.SampleY(ph, iy);
+                    for (int ix = 0; ix < s.GridW; ix++)
+                    {
+                        if (!RoiAlignSampling.Taps(sy, s.SampleX(pw, ix), x.H, x.W, out int y0, out int y1, out int x0, out int x1,
+                                out float w00, out float w01, out float w10, out float w11))
+                            continue;
+                        var v00 = x.Pixel(n, y0, x0);
+                        var v01 = x.Pixel(n, y0, x1);
+                        var v10 = x.Pixel(n, y1, x0);
+                        var v11 = x.Pixel(n, y1, x1);
+                        for (int c = 0; c < bin.Length; c++)
+                            bin[c] += w00 * v00[c] + w01 * v01[c] + w10 * v10[c] + w11 * v11[c];
+                    }
+                }
+                for (int c = 0; c < bin.Length; c++) bin[c] /= s.Count;
+            }
+    }
+}

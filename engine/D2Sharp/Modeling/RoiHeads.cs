@@ -1,0 +1,170 @@
+using D2Sharp.Config;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+
+namespace D2Sharp.Modeling;
+
+/// <summary>The RPN's proposals as the ROI heads read them: boxes [N, P, 4] and their count [N].</summary>
+public sealed record Proposals(Value Boxes, Value Count);
+
+/// <summary>An R-CNN model's detections per image, in resized-image pixels: boxes [N, D, 4], scores [N, D], int64 classes [N, D] and the count [N].</summary>
+public sealed record Detections(Value Boxes, Value Scores, Value Classes, Value Count);
+
+/// <summary>
+/// Builds ROI heads into the graph, as Detectron2's <c>build_roi_heads(cfg, input_shape)</c>: from
+/// the backbone features and the proposals to the detections (<c>MODEL.ROI_HEADS.NAME</c>).
+/// </summary>
+public delegate Detections RoiHeadsBuilder(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+    Proposals proposals, Value imageSizes);
+
+/// <summary>
+/// Builds a box head (<c>MODEL.ROI_BOX_HEAD.NAME</c>) on pooled features [R, C, S, S] and returns
+/// its output, the features the box predictor reads.
+/// </summary>
+public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize);
+
+/// <summary>Detectron2's <c>StandardROIHeads</c> at test time, box path: pooler, box head, predictor, <c>fast_rcnn_inference</c>.</summary>
+public static class RoiHeads
+{
+    private const string Prefix = "roi_heads";
+
+    /// <summary>
+    /// <c>StandardROIHeads</c>: ROIAlign(V2) of the proposals on <c>ROI_HEADS.IN_FEATURES</c>, the
+    /// box head, <c>FastRCNNOutputLayers</c> (<c>cls_score</c>, <c>bbox_pred</c>) and its inference.
+    /// Outputs <c>box_features</c>, <c>box_cls_logits</c>, <c>box_deltas</c> (one row per
+    /// proposal slot) and <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>,
+    /// <c>det_count</c>. The mask and keypoint heads are not built yet.
+    /// </summary>
+    public static Detections StandardRoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+        Proposals proposals, Value imageSizes)
+    {
+        var inFeatures = SelectFeatures(cfg, features, "MODEL.ROI_HEADS.IN_FEATURES");
+        int resolution = cfg.GetInt("MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION");
+        var pooled = Pool(cfg, graph, inFeatures, proposals, "MODEL.ROI_BOX_HEAD", resolution, $"{Prefix}.box_pooler");
+        var head = Registry.Registries.RoiBoxHeads.Get(cfg.GetString("MODEL.ROI_BOX_HEAD.NAME"));
+        var boxFeatures = head(cfg, graph, pooled, resolution);
+        graph.MarkOutput("box_features", boxFeatures);
+        return FastRcnnOutputLayers(cfg, graph, boxFeatures, FlatSize(boxFeatures, resolution), proposals, imageSizes, $"{Prefix}.box_predictor");
+    }
+
+    /// <summary>The features a head reads, in the order the config lists them.</summary>
+    private static List<KeyValuePair<string, Value>> SelectFeatures(CfgNode cfg, IReadOnlyList<KeyValuePair<string, Value>> features, string key)
+    {
+        var selected = new List<KeyValuePair<string, Value>>();
+        foreach (var name in cfg.GetStringList(key))
+        {
+            var match = features.FirstOrDefault(f => f.Key == name);
+            if (match.Value == null)
+                throw new ModelBuildException($"{key} names '{name}', which the backbone does not output (outputs: {string.Join(", ", features.Select(f => f.Key))})");
+            selected.Add(match);
+        }
+        if (selected.Count == 0) throw new ModelBuildException($"{key} is empty");
+        return selected;
+    }
+
+    /// <summary>
+    /// Detectron2's <c>ROIPooler</c> with the <c>POOLER_TYPE</c> and <c>POOLER_SAMPLING_RATIO</c>
+    /// of <paramref name="section"/>: scales 1/stride of the features, which must be consecutive
+    /// powers of two with equal channels.
+    /// </summary>
+    private static Value Pool(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, Proposals proposals,
+        string section, int resolution, string name)
+    {
+        string type = cfg.GetString($"{section}.POOLER_TYPE");
+        bool aligned = type switch
+        {
+            "ROIAlignV2" => true,
+            "ROIAlign" => false,
+            "ROIPool" or "ROIAlignRotated" => throw new ModelBuildException($"{section}.POOLER_TYPE = \"{type}\" is not supported by D2Sharp yet (supported: ROIAlignV2, ROIAlign)"),
+            _ => throw new ModelBuildException($"{section}.POOLER_TYPE = \"{type}\" is not a pooler Detectron2 knows (ROIAlign, ROIAlignV2, ROIPool, ROIAlignRotated)"),
+        };
+        var channels = features.Select(f => f.Value.Spec.Channels).Distinct().ToList();
+        if (channels.Count != 1)
+            throw new ModelBuildException($"{section}: the pooled features ({string.Join(", ", features.Select(f => f.Key))}) must have the same channels, got {string.Join(", ", channels)}");
+        if (resolution <= 0) throw new ModelBuildException($"{section}.POOLER_RESOLUTION = {resolution} must be positive");
+        int sampling = cfg.GetInt($"{section}.POOLER_SAMPLING_RATIO");
+        if (sampling < 0) throw new ModelBuildException($"{section}.POOLER_SAMPLING_RATIO = {sampling} must be 0 (adaptive) or positive");
+        var scales = features.Select(f => 1f / f.Value.Spec.Stride).ToArray();
+        var strides = features.Select(f => f.Value.Spec.Stride).ToArray();
+        for (int i = 0; i < strides.Length; i++)
+            if (!int.IsPow2(strides[i]) || (i > 0 && strides[i] != 2 * strides[i - 1]))
+                throw new ModelBuildException($"{section}: the pooled features' strides {string.Join(", ", strides)} must be consecutive powers of two, finest first");
+        var op = new RoiAlign { Scales = scales, OutputSize = resolution, SamplingRatio = sampling, Aligned = aligned };
+        return graph.Add(name, op, [.. features.Select(f => f.Value), proposals.Boxes, proposals.Count], new ShapeSpec(channels[0], 1));
+    }
+
+    /// <summary>
+    /// Detectron2's <c>FastRCNNConvFCHead</c>: <c>NUM_CONV</c> 3×3 convs (<c>CONV_DIM</c>,
+    /// <c>NORM</c>, ReLU) named <c>conv1</c>…, then <c>NUM_FC</c> fully connected layers
+    /// (<c>FC_DIM</c>, ReLU) named <c>fc1</c>… on the flattened features.
+    /// </summary>
+    public static Value FastRcnnConvFcHead(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize)
+    {
+        const string head = $"{Prefix}.box_head";
+        int numConv = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_CONV"), convDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.CONV_DIM");
+        int numFc = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_FC"), fcDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.FC_DIM");
+        if (numConv + numFc <= 0) throw new ModelBuildException("MODEL.ROI_BOX_HEAD: NUM_CONV + NUM_FC must be positive");
+        if ((numConv > 0 && convDim <= 0) || (numFc > 0 && fcDim <= 0))
+            throw new ModelBuildException($"MODEL.ROI_BOX_HEAD: CONV_DIM = {convDim} and FC_DIM = {fcDim} must be positive where used");
+        var norm = NormSpec.Parse(cfg.GetString("MODEL.ROI_BOX_HEAD.NORM"), "MODEL.ROI_BOX_HEAD.NORM");
+        var x = pooled;
+        int channels = pooled.Spec.Channels;
+        for (int k = 0; k < numConv; k++)
+        {
+            x = Layers.Conv(graph, $"{head}.conv{k + 1}", x, new Layers.ConvArgs(channels, convDim, 3, 1, 1), norm, bias: true, Activation.Relu);
+            channels = convDim;
+        }
+        int features = channels * pooledSize * pooledSize;
+        for (int k = 0; k < numFc; k++)
+        {
+            x = graph.Add($"{head}.fc{k + 1}", new Linear { InFeatures = features, OutFeatures = fcDim, Activation = Activation.Relu }, [x]);
+            features = fcDim;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// Detectron2's <c>FastRCNNOutputLayers</c>: <c>cls_score</c> (K + 1 logits, background last)
+    /// and <c>bbox_pred</c> (4 deltas per class, or 4 with <c>CLS_AGNOSTIC_BBOX_REG</c>) on the box
+    /// features, then <c>inference</c> with the test thresholds.
+    /// </summary>
+    private static Detections FastRcnnOutputLayers(CfgNode cfg, ModelGraph graph, Value boxFeatures, int inFeatures, Proposals proposals,
+        Value imageSizes, string module)
+    {
+        int classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
+        if (classes <= 0) throw new ModelBuildException($"MODEL.ROI_HEADS.NUM_CLASSES = {classes} must be positive");
+        if (cfg.GetBool("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE"))
+            throw new ModelBuildException("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE = True (sigmoid class scores) is not supported by D2Sharp yet");
+        int detections = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE");
+        if (detections <= 0)
+            throw new ModelBuildException($"TEST.DETECTIONS_PER_IMAGE = {detections}: D2Sharp needs a positive bound on the detections per image");
+        bool agnostic = cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG");
+        var logits = graph.Add($"{module}.cls_score", new Linear { InFeatures = inFeatures, OutFeatures = classes + 1 }, [boxFeatures], valueName: "box_cls_logits");
+        var deltas = graph.Add($"{module}.bbox_pred", new Linear { InFeatures = inFeatures, OutFeatures = 4 * (agnostic ? 1 : classes) }, [boxFeatures],
+            valueName: "box_deltas");
+        graph.MarkOutput("box_cls_logits", logits);
+        graph.MarkOutput("box_deltas", deltas);
+        var inference = new FastRcnnInference
+        {
+            NumClasses = classes,
+            ClassAgnostic = agnostic,
+            Weights = RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
+            ScoreThreshold = (float)cfg.GetDouble("MODEL.ROI_HEADS.SCORE_THRESH_TEST"),
+            NmsThreshold = cfg.GetDouble("MODEL.ROI_HEADS.NMS_THRESH_TEST"),
+            DetectionsPerImage = detections,
+        };
+        var y = graph.AddWithOutputs($"{Prefix}.inference", inference, [logits, deltas, proposals.Boxes, proposals.Count, imageSizes],
+            ["det_boxes", "det_scores", "det_classes", "det_count"]);
+        foreach (var v in y) graph.MarkOutput(v.Name, v);
+        return new Detections(y[0], y[1], y[2], y[3]);
+    }
+
+    /// <summary>
+    /// Values per row of a box head's output, which the predictor flattens: C·S·S for a feature
+    /// map of the pooled size, a Linear layer's output features otherwise.
+    /// </summary>
+    private static int FlatSize(Value x, int pooledSize) => x.IsFeatureMap
+        ? x.Spec.Channels * pooledSize * pooledSize
+        : x.Producer?.Op is Linear fc ? fc.OutFeatures
+        : throw new ModelBuildException($"the box head's output '{x.Name}' must be a feature map or a Linear layer's output");
+}

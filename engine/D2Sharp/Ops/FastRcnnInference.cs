@@ -1,0 +1,66 @@
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// Detectron2's <c>FastRCNNOutputLayers.inference</c> (<c>fast_rcnn_inference_single_image</c>)
+/// per image, on the box predictor's outputs for its proposals: softmax over the K + 1 logits
+/// (background last); each proposal moved by its class's deltas (<c>Box2BoxTransform</c> with
+/// <see cref="Weights"/>, one shared box when <see cref="ClassAgnostic"/>); rows with a non-finite
+/// box or score dropped; boxes clipped to the image; (proposal, class) pairs with probability above
+/// <see cref="ScoreThreshold"/> taken in proposal-major order; NMS per class at
+/// <see cref="NmsThreshold"/> (torchvision's <c>batched_nms</c>); the best
+/// <see cref="DetectionsPerImage"/> kept.
+/// Inputs: class logits [N·P, K + 1], box deltas [N·P, 4K] (or [N·P, 4]), proposals [N, P, 4],
+/// proposal count int32 [N], image_sizes int32 [N, 2]. Outputs, with D = <see cref="DetectionsPerImage"/>:
+/// boxes [N, D, 4], scores [N, D], classes int64 [N, D], count int32 [N]; rows from the count on
+/// hold a zero box, score −∞ and class −1.
+/// </summary>
+public sealed class FastRcnnInference : Op
+{
+    private static readonly IReadOnlyList<string> Names = ["boxes", "scores", "classes", "count"];
+
+    public int NumClasses { get; init; }
+    public bool ClassAgnostic { get; init; }
+    /// <summary>(wx, wy, ww, wh): ROI_BOX_HEAD.BBOX_REG_WEIGHTS.</summary>
+    public float[] Weights { get; init; } = [10, 10, 5, 5];
+    public float ScaleClamp { get; init; } = BoxDecode.DefaultScaleClamp;
+    public float ScoreThreshold { get; init; } = 0.05f;
+    public double NmsThreshold { get; init; } = 0.5;
+    public int DetectionsPerImage { get; init; } = 100;
+
+    public override string Kind => "FastRcnnInference";
+    public override int Arity => 5;
+    public override IReadOnlyList<string> OutputNames => Names;
+    public override bool ProducesFeatureMap => false;
+    public override DataType InputType(int index) => index >= 3 ? DataType.Int32 : DataType.Float32;
+
+    public override DataType OutputType(int index) => index switch
+    {
+        0 or 1 => DataType.Float32,
+        2 => DataType.Int64,
+        _ => DataType.Int32,
+    };
+
+    public override int CountOutputOf(int output) => output < 3 ? 3 : -1;
+
+    public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
+    {
+        var (logits, deltas, proposals, count, sizes) = (inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);
+        if (NumClasses <= 0 || DetectionsPerImage <= 0 || Weights.Length != 4)
+            throw new ShapeException($"FastRcnnInference needs classes > 0, detections per image > 0 and 4 weights ({Describe()})");
+        ExpectRank(proposals, 3, "FastRcnnInference proposals");
+        int n = proposals[0], rows = n * proposals[1];
+        if (proposals[2] != 4) throw new ShapeException($"FastRcnnInference proposals {Tensor.ShapeString(proposals)} must be [N, P, 4]");
+        if (!logits.SequenceEqual(new[] { rows, NumClasses + 1 }))
+            throw new ShapeException($"FastRcnnInference class logits {Tensor.ShapeString(logits)} must be [{rows}, {NumClasses + 1}]");
+        int boxColumns = 4 * (ClassAgnostic ? 1 : NumClasses);
+        if (!deltas.SequenceEqual(new[] { rows, boxColumns }))
+            throw new ShapeException($"FastRcnnInference box deltas {Tensor.ShapeString(deltas)} must be [{rows}, {boxColumns}]");
+        if (!count.SequenceEqual(new[] { n }) || !sizes.SequenceEqual(new[] { n, 2 }))
+            throw new ShapeException($"FastRcnnInference proposal count {Tensor.ShapeString(count)} and image_sizes {Tensor.ShapeString(sizes)} must be [{n}] and [{n}, 2]");
+        int d = DetectionsPerImage;
+        return [[n, d, 4], [n, d], [n, d], [n]];
+    }
+
+    public override string Describe() =>
+        $"classes={NumClasses}{(ClassAgnostic ? " agnostic" : "")} weights=({string.Join(", ", Weights)}) score>{ScoreThreshold} nms>{NmsThreshold} top={DetectionsPerImage}";
+}

@@ -1,0 +1,92 @@
+using D2Sharp.Backends.Reference;
+using D2Sharp.Imaging;
+using D2Sharp.IO;
+using D2Sharp.Modeling;
+using D2Sharp.Runtime;
+using D2Sharp.Weights;
+
+namespace D2Sharp.Tests.EndToEnd;
+
+/// <summary>
+/// The detection fixtures whose ROI heads D2Sharp builds (StandardROIHeads with a box head) through
+/// <see cref="ModelScope.Detections"/>, from the original image: every stage the fixture records
+/// up to the instances, under the fixtures' rules — proposals, detections and instances matched
+/// one to one (<see cref="DetectionSets"/>), the box head's rows compared through the proposals'
+/// matching.
+/// </summary>
+[TestFixture]
+public class DetectionsFixtureTests
+{
+    private static IEnumerable<string> Cases =>
+        FixtureCase.DetectionWithRpn.Where(c => FixtureCase.Load(c).LoadResolvedConfig().GetString("MODEL.ROI_HEADS.NAME") == "StandardROIHeads");
+
+    private static InferenceResult Run(FixtureCase c, string device)
+    {
+        using var session = InferenceSession.Load(c.Path("config_resolved.yaml"), null, c.Path("model.pkl"),
+            new SessionOptions { Scope = ModelScope.Detections, Device = device });
+        return session.Run(ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat));
+    }
+
+    [Test]
+    public void TheStandardRoiHeadCasesAreAllHere() =>
+        Assert.That(Cases, Is.EquivalentTo(new[] { "det_faster_rcnn_r50_fpn", "det_mask_rcnn_r50_fpn", "det_mask_rcnn_dcnv2", "det_keypoint_rcnn_r50_fpn" }));
+
+    [TestCaseSource(nameof(Cases))]
+    public void EveryStageMatchesDetectron2(string caseName)
+    {
+        var c = FixtureCase.Load(caseName);
+        var result = Run(c, "cpu");
+        var expected = c.Expected;
+
+        // The proposals, and through their matching the box head's rows.
+        int proposals = result["proposals_count"].Span<int>()[0];
+        var proposalMatch = MatchSet(expected, "proposals_boxes", "proposals_logits", null,
+            result["proposals_boxes"].Data.AsSpan(0, 4 * proposals), result["proposals_logits"].Data.AsSpan(0, proposals), null, caseName);
+        foreach (var name in new[] { "box_features", "box_cls_logits", "box_deltas" })
+            AssertRowsClose($"{caseName}/{name}", result[name], expected[name].ToTensor(), proposalMatch.Match);
+
+        // The detections in resized-image pixels.
+        int detections = result["det_count"].Span<int>()[0];
+        MatchSet(expected, "det_boxes", "det_scores", "det_classes",
+            result["det_boxes"].Data.AsSpan(0, 4 * detections), result["det_scores"].Data.AsSpan(0, detections),
+            result["det_classes"].Span<long>()[..detections].ToArray(), caseName);
+
+        // The instances in original-image pixels.
+        var instances = result.Instances!.Single();
+        var input = c.Json.GetProperty("input");
+        Assert.That((instances.ImageHeight, instances.ImageWidth), Is.EqualTo((input.GetProperty("original_height").GetInt32(), input.GetProperty("original_width").GetInt32())));
+        MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
+            instances.Boxes, instances.Scores, instances.Classes.Select(k => (long)k).ToArray(), caseName);
+        Assert.That(instances.Count, Is.EqualTo(c.Json.GetProperty("counts").GetProperty("instances").GetInt32()));
+    }
+
+    [Test]
+    public void TheReferenceBackendGivesTheSameDetections()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        var instances = Run(c, "reference").Instances!.Single();
+        var expected = c.Expected;
+        MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
+            instances.Boxes, instances.Scores, instances.Classes.Select(k => (long)k).ToArray(), "reference");
+    }
+
+    private static DetectionSets.Result MatchSet(IReadOnlyDictionary<string, NpyArray> expected, string boxes, string scores, string? classes,
+        ReadOnlySpan<float> actualBoxes, ReadOnlySpan<float> actualScores, long[]? actualClasses, string what)
+    {
+        var result = DetectionSets.Match(expected[boxes].ToTensor().Data, expected[scores].ToTensor().Data,
+            classes == null ? null : expected[classes].ToTensor().Data.Select(v => (long)v).ToArray(), actualBoxes, actualScores, actualClasses);
+        Assert.That(result.Passed, $"{what} {boxes}: {result}");
+        return result;
+    }
+
+    /// <summary>Expected row i against actual row match[i], within 1e-3·max(1, max|expected|) of the whole tensor.</summary>
+    private static void AssertRowsClose(string what, Tensor actual, Tensor expected, int[] match)
+    {
+        int width = expected.Shape[1];
+        Assert.That(actual.Shape[1], Is.EqualTo(width), $"{what}: row width");
+        double tolerance = Tolerance.Feature(expected.Data), worst = 0;
+        for (int i = 0; i < match.Length; i++)
+            worst = Math.Max(worst, Tolerance.MaxAbsDiff(actual.Data.AsSpan(match[i] * width, width), expected.Data.AsSpan(i * width, width)));
+        Assert.That(worst, Is.LessThanOrEqualTo(tolerance), $"{what}: max abs error {worst:G4} > tolerance {tolerance:G4}");
+    }
+}
