@@ -81,10 +81,11 @@ public static class WeightBinder
     }
 
     /// <summary>
-    /// Deterministic weights for running without a checkpoint: conv weights from Detectron2's
-    /// c2_msra_fill (normal, std √(2/fan_out)) drawn from a seeded generator, linear weights normal
-    /// with std √(1/fan_in), biases 0, BN and GN identity, deformable offset convs 0 as Detectron2
-    /// initialises them.
+    /// Deterministic weights for running without a checkpoint, drawn from a seeded generator as
+    /// Detectron2 initialises its modules: conv weights c2_msra_fill (normal, std √(2/fan_out)),
+    /// fully connected ones c2_xavier_fill (uniform on ±√(3/fan_in)), the RPN head and box
+    /// predictor as in <see cref="HeadWeightStd"/>, biases 0, BN and GN identity except the last
+    /// BatchNorm of each residual branch (γ = 0), deformable offset convs 0.
     /// </summary>
     public static ModelWeights Initialize(ModelGraph graph, int seed = 0)
     {
@@ -98,16 +99,26 @@ public static class WeightBinder
                 // A module applied to several levels (the RPN head) has one set of parameters.
                 if (parameters.ContainsKey(node.ParameterName(p.Name))) continue;
                 var t = new Tensor(p.Shape);
-                if (p.Name == "weight" && p.Shape.Length == 4 && !offsetConv)
+                if (p.Name == "weight" && HeadWeightStd(node.Module) is { } headStd)
+                {
+                    for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(headStd * NextGaussian(rng));
+                }
+                else if (p.Name == "weight" && p.Shape.Length == 4 && !offsetConv)
                 {
                     double std = Math.Sqrt(2.0 / (p.Shape[0] * p.Shape[2] * p.Shape[3]));
                     for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(std * NextGaussian(rng));
                 }
                 else if (p.Name == "weight" && p.Shape.Length == 2)
                 {
-                    // Linear: normal with std √(1/fan_in), which keeps activations at the input's scale.
-                    double std = Math.Sqrt(1.0 / p.Shape[1]);
-                    for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(std * NextGaussian(rng));
+                    // c2_xavier_fill: uniform on ±√(3 / fan_in).
+                    double bound = Math.Sqrt(3.0 / p.Shape[1]);
+                    for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)((2 * rng.NextDouble() - 1) * bound);
+                }
+                else if (p.Name == "norm.weight" && node.Op is Conv2d { HasResidual: true })
+                {
+                    // The last BatchNorm of a residual branch starts at 0 (zero-init residual), so an
+                    // untrained 50-layer ResNet keeps its features at the input's scale instead of
+                    // growing them block by block to where the RPN's boxes leave the image.
                 }
                 else if (p.Name is "norm.weight" or "norm.running_var" || (node.Op is GroupNorm && p.Name == "weight"))
                 {
@@ -118,6 +129,19 @@ public static class WeightBinder
         }
         return Bind(graph, parameters, $"deterministic initialisation (seed {seed})");
     }
+
+    /// <summary>
+    /// Detectron2's own initialisation of the heads' last layers: the RPN head's convs normal with
+    /// std 0.01, the box predictor's class scores 0.01 and box deltas 0.001. Small deltas keep
+    /// untrained proposals near their anchors, so an uninitialised model does the work a trained one does.
+    /// </summary>
+    private static double? HeadWeightStd(string module) => module switch
+    {
+        _ when module.StartsWith("proposal_generator.rpn_head.", StringComparison.Ordinal) => 0.01,
+        _ when module.EndsWith("box_predictor.cls_score", StringComparison.Ordinal) => 0.01,
+        _ when module.EndsWith("box_predictor.bbox_pred", StringComparison.Ordinal) => 0.001,
+        _ => null,
+    };
 
     private static double NextGaussian(Random rng)
     {

@@ -1,68 +1,29 @@
 using System.Numerics;
-using D2Sharp.Backends.Host;
-using D2Sharp.Backends.Reference.Kernels;
-using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Cpu.Kernels;
 
 /// <summary>
-/// <see cref="RoiAlign"/> over <see cref="Vector{T}"/>s of channels: the reference kernel's
-/// samples (<see cref="RoiAlignSampling"/>) and float operation order, four NHWC pixels blended
-/// per sample across all channels at once. Parallel over the output rows (boxes).
+/// <see cref="Ops.RoiAlign"/> on the reference kernel's boxes, bins and samples, with its two
+/// channel loops over <see cref="Vector{T}"/>s: each sample's four NHWC pixels are blended across
+/// all channels at once, in the reference's float operation order, so the results are equal.
 /// </summary>
-internal sealed class RoiAlignKernel : HostKernel
+internal sealed class RoiAlignKernel : Reference.Kernels.RoiAlignKernel
 {
-    public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
-
-    public override void Row(KernelArgs args, int index, int worker)
-    {
-        var op = (RoiAlign)args.Op;
-        var y = args.Out(0);
-        int perImage = args.Inputs[op.Levels].Shape[1], n = index / perImage, r = index % perImage;
-        if (r >= args.Inputs[op.Levels + 1].Span<int>()[n])
-        {
-            y.Pixels(index, 0, 0, y.H * y.W).Clear();
-            return;
-        }
-        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
-        int level = op.LevelIndex(box[0], box[1], box[2], box[3]);
-        var x = args.In(level);
-        var s = new RoiAlignSampling(op, box, op.Scales[level]);
-        for (int ph = 0; ph < op.OutputSize; ph++)
-            for (int pw = 0; pw < op.OutputSize; pw++)
-            {
-                var bin = y.Pixel(index, ph, pw);
-                bin.Clear();
-                for (int iy = 0; iy < s.GridH; iy++)
-                {
-                    float sy = s.SampleY(ph, iy);
-                    for (int ix = 0; ix < s.GridW; ix++)
-                    {
-                        if (RoiAlignSampling.Taps(sy, s.SampleX(pw, ix), x.H, x.W, out int y0, out int y1, out int x0, out int x1,
-                                out float w00, out float w01, out float w10, out float w11))
-                            Accumulate(bin, x.Pixel(n, y0, x0), x.Pixel(n, y0, x1), x.Pixel(n, y1, x0), x.Pixel(n, y1, x1), w00, w01, w10, w11);
-                    }
-                }
-                Divide(bin, s.Count);
-            }
-    }
-
-    private static void Accumulate(Span<float> bin, Span<float> v00, Span<float> v01, Span<float> v10, Span<float> v11,
+    protected override void Accumulate(Span<float> bin, Span<float> v00, Span<float> v01, Span<float> v10, Span<float> v11,
         float w00, float w01, float w10, float w11)
     {
         int c = 0;
         for (; c <= bin.Length - Vector<float>.Count; c += Vector<float>.Count)
             (new Vector<float>(bin[c..]) + (w00 * new Vector<float>(v00[c..]) + w01 * new Vector<float>(v01[c..])
                 + w10 * new Vector<float>(v10[c..]) + w11 * new Vector<float>(v11[c..]))).CopyTo(bin[c..]);
-        for (; c < bin.Length; c++)
-            bin[c] += w00 * v00[c] + w01 * v01[c] + w10 * v10[c] + w11 * v11[c];
+        base.Accumulate(bin[c..], v00[c..], v01[c..], v10[c..], v11[c..], w00, w01, w10, w11);
     }
 
-    private static void Divide(Span<float> bin, float count)
+    protected override void Divide(Span<float> bin, float count)
     {
         int c = 0;
         for (; c <= bin.Length - Vector<float>.Count; c += Vector<float>.Count)
             (new Vector<float>(bin[c..]) / count).CopyTo(bin[c..]);
-        for (; c < bin.Length; c++) bin[c] /= count;
+        base.Divide(bin[c..], count);
     }
 }
