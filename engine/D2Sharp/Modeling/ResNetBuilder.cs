@@ -87,6 +87,30 @@ public static class ResNetBuilder
         return new Backbone(outputs, sizeDivisibility: 0);
     }
 
+    /// <summary>
+    /// Detectron2's <c>Res5ROIHeads._build_res5_block</c>: the res5 stage (3 bottleneck blocks,
+    /// strides 2, 1, 1) at the widths the backbone's res5 would have, run on pooled boxes, named
+    /// <c><paramref name="prefix"/>.0</c>…. Returns its output and channels.
+    /// </summary>
+    public static (Value Output, int Channels) Res5Head(CfgNode cfg, ModelGraph g, Value pooled, string prefix)
+    {
+        const int stageChannelFactor = 8;
+        var norm = NormSpec.Parse(cfg.GetString("MODEL.RESNETS.NORM"), "MODEL.RESNETS.NORM");
+        int groups = cfg.GetInt("MODEL.RESNETS.NUM_GROUPS");
+        int bottleneck = groups * cfg.GetInt("MODEL.RESNETS.WIDTH_PER_GROUP") * stageChannelFactor;
+        int outChannels = cfg.GetInt("MODEL.RESNETS.RES2_OUT_CHANNELS") * stageChannelFactor;
+        var deformOn = cfg.GetBoolList("MODEL.RESNETS.DEFORM_ON_PER_STAGE");
+        if (deformOn.Count > 0 && deformOn[^1])
+            throw new ModelBuildException("Deformable conv is not yet supported in res5 head. (MODEL.RESNETS.DEFORM_ON_PER_STAGE[-1] is True)");
+        if (pooled.Spec.Channels != outChannels / 2)
+            throw new ModelBuildException($"the res5 head takes {outChannels / 2} channels (RES2_OUT_CHANNELS × 4), the pooled features have {pooled.Spec.Channels}");
+        var args = new StageArgs(norm, groups, cfg.GetBool("MODEL.RESNETS.STRIDE_IN_1X1"), 1, false, false, 1);
+        var x = pooled;
+        for (int b = 0; b < 3; b++)
+            x = Bottleneck(g, $"{prefix}.{b}", x, b == 0 ? outChannels / 2 : outChannels, outChannels, bottleneck, b == 0 ? 2 : 1, args);
+        return (x, outChannels);
+    }
+
     private static Value Stem(ModelGraph g, string prefix, Value image, int outChannels, NormSpec norm)
     {
         var conv = Conv(g, $"{prefix}.stem.conv1", image, new ConvArgs(image.Spec.Channels, outChannels, 7, 2, 3),

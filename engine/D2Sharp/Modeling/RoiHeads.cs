@@ -23,7 +23,11 @@ public delegate Detections RoiHeadsBuilder(CfgNode cfg, ModelGraph graph, IReadO
 /// </summary>
 public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize);
 
-/// <summary>Detectron2's <c>StandardROIHeads</c> at test time, box path: pooler, box head, predictor, <c>fast_rcnn_inference</c>.</summary>
+/// <summary>
+/// Detectron2's ROI heads at test time, box path: <c>StandardROIHeads</c> (pooler, box head,
+/// predictor, <c>fast_rcnn_inference</c>) and <c>Res5ROIHeads</c> (pooler, res5 stage, mean,
+/// predictor, <c>fast_rcnn_inference</c>).
+/// </summary>
 public static class RoiHeads
 {
     private const string Prefix = "roi_heads";
@@ -45,6 +49,27 @@ public static class RoiHeads
         var boxFeatures = head(cfg, graph, pooled, resolution);
         graph.MarkOutput("box_features", boxFeatures);
         return FastRcnnOutputLayers(cfg, graph, boxFeatures, FlatSize(boxFeatures, resolution), proposals, imageSizes, $"{Prefix}.box_predictor");
+    }
+
+    /// <summary>
+    /// <c>Res5ROIHeads</c> (C4 models): ROIAlign(V2) of the proposals on the one
+    /// <c>ROI_HEADS.IN_FEATURES</c> map, the res5 stage on every box (weights
+    /// <c>roi_heads.res5.*</c>), the mean over its 7×7 output (<c>box_features</c>), then
+    /// <c>FastRCNNOutputLayers</c> and its inference as in <see cref="StandardRoiHeads"/>.
+    /// </summary>
+    public static Detections Res5RoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+        Proposals proposals, Value imageSizes)
+    {
+        var inFeatures = SelectFeatures(cfg, features, "MODEL.ROI_HEADS.IN_FEATURES");
+        if (inFeatures.Count != 1)
+            throw new ModelBuildException($"Res5ROIHeads reads one feature map; MODEL.ROI_HEADS.IN_FEATURES lists {inFeatures.Count}");
+        if (cfg.GetBool("MODEL.KEYPOINT_ON")) throw new ModelBuildException("Res5ROIHeads has no keypoint head (MODEL.KEYPOINT_ON must be False)");
+        int resolution = cfg.GetInt("MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION");
+        var pooled = Pool(cfg, graph, inFeatures, proposals, "MODEL.ROI_BOX_HEAD", resolution, $"{Prefix}.pooler");
+        var (res5, channels) = ResNetBuilder.Res5Head(cfg, graph, pooled, $"{Prefix}.res5");
+        var boxFeatures = graph.Add($"{Prefix}.box_features", new SpatialMean(), [res5], valueName: "box_features");
+        graph.MarkOutput("box_features", boxFeatures);
+        return FastRcnnOutputLayers(cfg, graph, boxFeatures, channels, proposals, imageSizes, $"{Prefix}.box_predictor");
     }
 
     /// <summary>The features a head reads, in the order the config lists them.</summary>

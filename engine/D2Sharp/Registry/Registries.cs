@@ -47,6 +47,7 @@ public static class Registries
     {
         var r = new Registry<RoiHeadsBuilder>("ROI_HEADS");
         r.Register("StandardROIHeads", Modeling.RoiHeads.StandardRoiHeads);
+        r.Register("Res5ROIHeads", Modeling.RoiHeads.Res5RoiHeads);
         return r;
     }
 

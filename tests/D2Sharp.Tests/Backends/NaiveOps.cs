@@ -355,6 +355,13 @@ internal static class NaiveOps
         return (1 - ly) * (1 - lx) * V(y0, x0) + (1 - ly) * lx * V(y0, x1) + ly * (1 - lx) * V(y1, x0) + ly * lx * V(y1, x1);
     }
 
+    /// <summary>torch's <c>x.mean(dim=[2, 3])</c> on NCHW.</summary>
+    public static double[] SpatialMean(float[] x, int[] shape)
+    {
+        int plane = shape[2] * shape[3];
+        return Enumerable.Range(0, shape[0] * shape[1]).Select(row => x.Skip(row * plane).Take(plane).Average(v => (double)v)).ToArray();
+    }
+
     /// <summary>x [R, ...] flattened row-major (NCHW's C, H, W order) times weightᵀ, plus bias, then the activation.</summary>
     public static double[] Linear(Linear op, float[] x, float[] weight, float[]? bias)
     {

@@ -23,7 +23,8 @@ internal static class OpCases
     public static IEnumerable<OpCase> All() =>
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
-            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases());
+            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
+            .Concat(SpatialMeanCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -415,6 +416,17 @@ internal static class OpCases
             if (c.Bias) parameters["bias"] = Random(rng, [c.Out]);
             yield return new OpCase($"Linear {op.Describe()} {Tensor.ShapeString(c.Shape)}", op, [x], parameters,
                 () => [NaiveOps.Linear(op, x.Data, weight.Data, c.Bias ? parameters["bias"].Data : null)], inFeatures);
+        }
+    }
+
+    private static IEnumerable<OpCase> SpatialMeanCases()
+    {
+        int index = 0;
+        foreach (var shape in new[] { new[] { Batch, 19, 7, 7 }, [3, 5, 1, 1], [1, 8, 2, 9] })
+        {
+            var x = Random(new Random(1500 + index++), shape);
+            yield return new OpCase($"SpatialMean {Tensor.ShapeString(shape)}", new SpatialMean(), [x], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.SpatialMean(x.Data, shape)], shape[2] * shape[3]);
         }
     }
 

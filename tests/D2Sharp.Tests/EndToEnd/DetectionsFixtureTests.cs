@@ -8,7 +8,7 @@ using D2Sharp.Weights;
 namespace D2Sharp.Tests.EndToEnd;
 
 /// <summary>
-/// The detection fixtures whose ROI heads D2Sharp builds (StandardROIHeads with a box head) through
+/// The detection fixtures whose ROI heads D2Sharp builds (StandardROIHeads, Res5ROIHeads) through
 /// <see cref="ModelScope.Detections"/>, from the original image: every stage the fixture records
 /// up to the instances, under the fixtures' rules — proposals, detections and instances matched
 /// one to one (<see cref="DetectionSets"/>), the box head's rows compared through the proposals'
@@ -18,7 +18,7 @@ namespace D2Sharp.Tests.EndToEnd;
 public class DetectionsFixtureTests
 {
     private static IEnumerable<string> Cases =>
-        FixtureCase.DetectionWithRpn.Where(c => FixtureCase.Load(c).LoadResolvedConfig().GetString("MODEL.ROI_HEADS.NAME") == "StandardROIHeads");
+        FixtureCase.DetectionWithRpn.Where(c => FixtureCase.Load(c).LoadResolvedConfig().GetString("MODEL.ROI_HEADS.NAME") is "StandardROIHeads" or "Res5ROIHeads");
 
     private static InferenceResult Run(FixtureCase c, string device)
     {
@@ -28,8 +28,8 @@ public class DetectionsFixtureTests
     }
 
     [Test]
-    public void TheStandardRoiHeadCasesAreAllHere() =>
-        Assert.That(Cases, Is.EquivalentTo(new[] { "det_faster_rcnn_r50_fpn", "det_mask_rcnn_r50_fpn", "det_mask_rcnn_dcnv2", "det_keypoint_rcnn_r50_fpn" }));
+    public void EveryCaseWhoseRoiHeadsAreBuiltIsHere() =>
+        Assert.That(Cases, Is.EquivalentTo(new[] { "det_faster_rcnn_r50_fpn", "det_faster_rcnn_r50_c4", "det_mask_rcnn_r50_fpn", "det_mask_rcnn_dcnv2", "det_keypoint_rcnn_r50_fpn" }));
 
     [TestCaseSource(nameof(Cases))]
     public void EveryStageMatchesDetectron2(string caseName)

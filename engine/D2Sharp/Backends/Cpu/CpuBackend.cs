@@ -29,7 +29,8 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
     /// <summary>
     /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
     /// run); TopK, BoxDecode, RpnProposals and FastRcnnInference sort, decode and suppress at most
-    /// a few thousand boxes per image: they run the reference kernel.
+    /// a few thousand boxes per image, and SpatialMean reads each pooled box once: they run the
+    /// reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
@@ -48,6 +49,7 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(RoiAlign)] = new Kernels.RoiAlignKernel(),
         [typeof(Linear)] = new Kernels.LinearKernel(Isa),
         [typeof(FastRcnnInference)] = ReferenceBackend.Kernels[typeof(FastRcnnInference)],
+        [typeof(SpatialMean)] = ReferenceBackend.Kernels[typeof(SpatialMean)],
     };
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());

@@ -31,6 +31,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(RoiAlign)] = new RoiAlignKernel(),
         [typeof(Linear)] = new LinearKernel(),
         [typeof(FastRcnnInference)] = new FastRcnnInferenceKernel(),
+        [typeof(SpatialMean)] = new SpatialMeanKernel(),
     };
 
     public override string Name => "reference";
