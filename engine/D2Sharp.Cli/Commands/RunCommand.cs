@@ -31,12 +31,14 @@ internal sealed class RunCommand : ICommand
                           count are zero boxes with logit -inf; P = POST_NMS_TOPK_TEST);
                           detections: also the ROI heads' box_features, box_cls_logits,
                           box_deltas (a row per proposal slot), det_boxes / det_scores / int64
-                          det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE)
-                          and the instances in original-image pixels, which are printed
+                          det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE),
+                          with MODEL.MASK_ON mask_probs [N, D, 28, 28], and the instances in
+                          original-image pixels, which are printed
           --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
                           float32 [H·W·A, 4] XYXY in Detectron2's order, RPN and ROI tensors as
                           above, and instances_boxes [K, 4] / instances_scores / int64
-                          instances_classes (suffixed _<i> per image when the input is a batch)
+                          instances_classes / uint8 instances_masks [K, H, W] (suffixed _<i> per
+                          image when the input is a batch)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -80,7 +82,7 @@ internal sealed class RunCommand : ICommand
 
     private static void PrintInstances(TextWriter output, int image, Instances instances)
     {
-        output.WriteLine($"image {image}: {instances.Count} instances in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
+        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
         for (int k = 0; k < Math.Min(instances.Count, 10); k++)
         {
             var b = instances.Boxes.AsSpan(4 * k, 4);
@@ -99,6 +101,12 @@ internal sealed class RunCommand : ICommand
             yield return new($"instances_boxes{suffix}", new Tensor([x.Count, 4], x.Boxes));
             yield return new($"instances_scores{suffix}", new Tensor([x.Count], x.Scores));
             yield return new($"instances_classes{suffix}", new Tensor([x.Count], x.Classes.Select(c => (long)c).ToArray()));
+            if (x.Masks is { } masks)
+            {
+                var bytes = new byte[(long)x.Count * x.ImageHeight * x.ImageWidth];
+                for (int k = 0; k < masks.Count; k++) masks[k].CopyTo(bytes.AsSpan(k * x.ImageHeight * x.ImageWidth, x.ImageHeight * x.ImageWidth));
+                yield return new($"instances_masks{suffix}", new Tensor([x.Count, x.ImageHeight, x.ImageWidth], bytes));
+            }
         }
     }
 

@@ -11,7 +11,7 @@ namespace D2Sharp.Modeling;
 /// the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models with an RPN,
 /// RETINANET.IN_FEATURES for RetinaNet; none otherwise), with <see cref="ModelScope.Rpn"/> the
 /// RPN up to its proposals, and with <see cref="ModelScope.Detections"/> the ROI heads
-/// (<c>MODEL.ROI_HEADS.NAME</c>). The mask, keypoint and RetinaNet heads come next.
+/// (<c>MODEL.ROI_HEADS.NAME</c>). The keypoint, cascade and RetinaNet heads come next.
 /// </summary>
 public static class ModelBuilder
 {

@@ -7,8 +7,11 @@ namespace D2Sharp.Modeling;
 /// <summary>The RPN's proposals as the ROI heads read them: boxes [N, P, 4] and their count [N].</summary>
 public sealed record Proposals(Value Boxes, Value Count);
 
-/// <summary>An R-CNN model's detections per image, in resized-image pixels: boxes [N, D, 4], scores [N, D], int64 classes [N, D] and the count [N].</summary>
-public sealed record Detections(Value Boxes, Value Scores, Value Classes, Value Count);
+/// <summary>
+/// An R-CNN model's detections per image, in resized-image pixels: boxes [N, D, 4], scores [N, D],
+/// int64 classes [N, D] and the count [N]; with a mask head, each detection's mask probabilities [N, D, S, S].
+/// </summary>
+public sealed record Detections(Value Boxes, Value Scores, Value Classes, Value Count, Value? MaskProbs = null);
 
 /// <summary>
 /// Builds ROI heads into the graph, as Detectron2's <c>build_roi_heads(cfg, input_shape)</c>: from
@@ -24,6 +27,12 @@ public delegate Detections RoiHeadsBuilder(CfgNode cfg, ModelGraph graph, IReadO
 public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize);
 
 /// <summary>
+/// Builds a mask head (<c>MODEL.ROI_MASK_HEAD.NAME</c>) on the detections' pooled features
+/// [R, C, S, S] and returns its per-class mask logits, a feature map [R, K, S', S'].
+/// </summary>
+public delegate Value MaskHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled);
+
+/// <summary>
 /// Detectron2's ROI heads at test time, box path: <c>StandardROIHeads</c> (pooler, box head,
 /// predictor, <c>fast_rcnn_inference</c>) and <c>Res5ROIHeads</c> (pooler, res5 stage, mean,
 /// predictor, <c>fast_rcnn_inference</c>).
@@ -37,7 +46,7 @@ public static class RoiHeads
     /// box head, <c>FastRCNNOutputLayers</c> (<c>cls_score</c>, <c>bbox_pred</c>) and its inference.
     /// Outputs <c>box_features</c>, <c>box_cls_logits</c>, <c>box_deltas</c> (one row per
     /// proposal slot) and <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>,
-    /// <c>det_count</c>. The mask and keypoint heads are not built yet.
+    /// <c>det_count</c>; with <c>MASK_ON</c> the mask path after them. The keypoint head is not built yet.
     /// </summary>
     public static Detections StandardRoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
         Proposals proposals, Value imageSizes)
@@ -48,7 +57,47 @@ public static class RoiHeads
         var head = Registry.Registries.RoiBoxHeads.Get(cfg.GetString("MODEL.ROI_BOX_HEAD.NAME"));
         var boxFeatures = head(cfg, graph, pooled, resolution);
         graph.MarkOutput("box_features", boxFeatures);
-        return FastRcnnOutputLayers(cfg, graph, boxFeatures, FlatSize(boxFeatures, resolution), proposals, imageSizes, $"{Prefix}.box_predictor");
+        var detections = FastRcnnOutputLayers(cfg, graph, boxFeatures, FlatSize(boxFeatures, resolution), proposals, imageSizes, $"{Prefix}.box_predictor");
+        return cfg.GetBool("MODEL.MASK_ON") ? MaskPath(cfg, graph, inFeatures, detections) : detections;
+    }
+
+    /// <summary>
+    /// <c>StandardROIHeads._forward_mask</c> at test time: ROIAlign(V2) of the detected boxes with
+    /// <c>ROI_MASK_HEAD</c>'s pooler settings, the mask head, then <c>mask_rcnn_inference</c>
+    /// (output <c>mask_probs</c> [N, D, S, S]).
+    /// </summary>
+    private static Detections MaskPath(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> inFeatures, Detections detections)
+    {
+        int resolution = cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
+        var pooled = Pool(cfg, graph, inFeatures, new Proposals(detections.Boxes, detections.Count), "MODEL.ROI_MASK_HEAD", resolution, $"{Prefix}.mask_pooler");
+        var logits = Registry.Registries.RoiMaskHeads.Get(cfg.GetString("MODEL.ROI_MASK_HEAD.NAME"))(cfg, graph, pooled);
+        var probs = graph.Add($"{Prefix}.mask_inference", new MaskRcnnInference(), [logits, detections.Classes, detections.Count], valueName: "mask_probs");
+        graph.MarkOutput("mask_probs", probs);
+        return detections with { MaskProbs = probs };
+    }
+
+    /// <summary>
+    /// Detectron2's <c>MaskRCNNConvUpsampleHead</c>: <c>NUM_CONV</c> 3×3 convs (<c>CONV_DIM</c>,
+    /// <c>NORM</c>, ReLU) named <c>mask_fcn1</c>…, <c>deconv</c> (ConvTranspose2d k2 s2 + ReLU),
+    /// and the 1×1 <c>predictor</c> (one channel per class, or one with <c>CLS_AGNOSTIC_MASK</c>).
+    /// </summary>
+    public static Value MaskRcnnConvUpsampleHead(CfgNode cfg, ModelGraph graph, Value pooled)
+    {
+        const string head = $"{Prefix}.mask_head";
+        int numConv = cfg.GetInt("MODEL.ROI_MASK_HEAD.NUM_CONV"), convDim = cfg.GetInt("MODEL.ROI_MASK_HEAD.CONV_DIM");
+        if (numConv < 0 || convDim <= 0) throw new ModelBuildException($"MODEL.ROI_MASK_HEAD: NUM_CONV = {numConv} and CONV_DIM = {convDim} must be ≥ 0 and positive");
+        var norm = NormSpec.Parse(cfg.GetString("MODEL.ROI_MASK_HEAD.NORM"), "MODEL.ROI_MASK_HEAD.NORM");
+        int classes = cfg.GetBool("MODEL.ROI_MASK_HEAD.CLS_AGNOSTIC_MASK") ? 1 : cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
+        var x = pooled;
+        int channels = pooled.Spec.Channels;
+        for (int k = 0; k < numConv; k++)
+        {
+            x = Layers.Conv(graph, $"{head}.mask_fcn{k + 1}", x, new Layers.ConvArgs(channels, convDim, 3, 1, 1), norm, bias: true, Activation.Relu);
+            channels = convDim;
+        }
+        var deconv = new ConvTranspose2d { InChannels = channels, OutChannels = convDim, Kernel = 2, Stride = 2, Activation = Activation.Relu };
+        x = graph.Add($"{head}.deconv", deconv, [x], new ShapeSpec(convDim, 1));
+        return Layers.Conv(graph, $"{head}.predictor", x, new Layers.ConvArgs(convDim, classes, 1), NormSpec.None, bias: true);
     }
 
     /// <summary>

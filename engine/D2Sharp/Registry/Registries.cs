@@ -20,6 +20,9 @@ public static class Registries
     /// <summary><c>MODEL.ROI_BOX_HEAD.NAME</c> → box head builder.</summary>
     public static Registry<BoxHeadBuilder> RoiBoxHeads { get; } = CreateRoiBoxHeads();
 
+    /// <summary><c>MODEL.ROI_MASK_HEAD.NAME</c> → mask head builder.</summary>
+    public static Registry<MaskHeadBuilder> RoiMaskHeads { get; } = CreateRoiMaskHeads();
+
     private static Registry<BackboneBuilder> CreateBackbones()
     {
         var r = new Registry<BackboneBuilder>("BACKBONE");
@@ -55,6 +58,13 @@ public static class Registries
     {
         var r = new Registry<BoxHeadBuilder>("ROI_BOX_HEAD");
         r.Register("FastRCNNConvFCHead", Modeling.RoiHeads.FastRcnnConvFcHead);
+        return r;
+    }
+
+    private static Registry<MaskHeadBuilder> CreateRoiMaskHeads()
+    {
+        var r = new Registry<MaskHeadBuilder>("ROI_MASK_HEAD");
+        r.Register("MaskRCNNConvUpsampleHead", Modeling.RoiHeads.MaskRcnnConvUpsampleHead);
         return r;
     }
 }

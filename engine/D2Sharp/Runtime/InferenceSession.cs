@@ -243,11 +243,14 @@ public sealed class InferenceSession : IDisposable
             || Find("det_count") is not { } count)
             return null;
         int d = scores.Shape[1];
+        var masks = Find("mask_probs");
+        int maskSize = masks?.Shape[3] ?? 0;
         return Enumerable.Range(0, imageSizes.Count).Select(i =>
         {
             int kept = count.Span<int>()[i];
+            var probs = masks == null ? default : masks.Data.AsSpan(i * d * maskSize * maskSize, kept * maskSize * maskSize);
             return Instances.Postprocess(boxes.Data.AsSpan(i * d * 4, kept * 4), scores.Data.AsSpan(i * d, kept),
-                classes.Span<long>().Slice(i * d, kept), imageSizes[i], originalSizes[i]);
+                classes.Span<long>().Slice(i * d, kept), imageSizes[i], originalSizes[i], probs, maskSize);
         }).ToList();
     }
 

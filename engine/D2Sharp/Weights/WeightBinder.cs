@@ -41,6 +41,7 @@ public static class WeightBinder
                 DeformConv2d d => Fold(node, Get(node, "weight"), null, d.Norm, d.OutChannels, Get),
                 GroupNorm => new NodeWeights(Get(node, "weight"), Get(node, "bias")),
                 Linear l => new NodeWeights(Get(node, "weight"), l.HasBias ? Get(node, "bias") : null),
+                ConvTranspose2d t => new NodeWeights(Get(node, "weight"), t.HasBias ? Get(node, "bias") : null),
                 _ => null,
             };
         }

@@ -355,6 +355,44 @@ internal static class NaiveOps
         return (1 - ly) * (1 - lx) * V(y0, x0) + (1 - ly) * lx * V(y0, x1) + ly * (1 - lx) * V(y1, x0) + ly * lx * V(y1, x1);
     }
 
+    /// <summary>nn.ConvTranspose2d as a scatter: every input pixel adds weight · x into the outputs its taps reach.</summary>
+    public static double[] ConvTranspose(ConvTranspose2d op, float[] x, int[] shape, float[] weight, float[]? bias)
+    {
+        int n = shape[0], h = shape[2], w = shape[3], k = op.Kernel, cin = op.InChannels, cout = op.OutChannels;
+        int ho = ConvTranspose2d.OutputSize(h, k, op.Stride, op.Padding), wo = ConvTranspose2d.OutputSize(w, k, op.Stride, op.Padding);
+        var y = new double[n * cout * ho * wo];
+        for (int b = 0; b < n; b++)
+        for (int co = 0; co < cout; co++)
+        for (int i = 0; i < ho * wo; i++) y[(b * cout + co) * ho * wo + i] = bias?[co] ?? 0;
+        for (int b = 0; b < n; b++)
+        for (int ci = 0; ci < cin; ci++)
+        for (int iy = 0; iy < h; iy++)
+        for (int ix = 0; ix < w; ix++)
+        for (int co = 0; co < cout; co++)
+        for (int ky = 0; ky < k; ky++)
+        for (int kx = 0; kx < k; kx++)
+        {
+            int oy = iy * op.Stride - op.Padding + ky, ox = ix * op.Stride - op.Padding + kx;
+            if (oy < 0 || oy >= ho || ox < 0 || ox >= wo) continue;
+            y[((b * cout + co) * ho + oy) * wo + ox] += (double)x[((b * cin + ci) * h + iy) * w + ix] * weight[((ci * cout + co) * k + ky) * k + kx];
+        }
+        return y.Select(v => Activate(v, op.Activation)).ToArray();
+    }
+
+    /// <summary>mask_rcnn_inference: the detection's class channel (channel 0 with one) through a sigmoid; zero past the count.</summary>
+    public static double[] MaskRcnnInference(float[] logits, int[] shape, long[] classes, int[] counts, int perImage)
+    {
+        int k = shape[1], plane = shape[2] * shape[3];
+        var y = new double[shape[0] * plane];
+        for (int row = 0; row < shape[0]; row++)
+        {
+            if (row % perImage >= counts[row / perImage]) continue;
+            int channel = k == 1 ? 0 : (int)classes[row];
+            for (int p = 0; p < plane; p++) y[row * plane + p] = 1 / (1 + Math.Exp(-logits[(row * k + channel) * plane + p]));
+        }
+        return y;
+    }
+
     /// <summary>torch's <c>x.mean(dim=[2, 3])</c> on NCHW.</summary>
     public static double[] SpatialMean(float[] x, int[] shape)
     {

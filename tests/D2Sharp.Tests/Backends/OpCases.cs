@@ -24,7 +24,7 @@ internal static class OpCases
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
             .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
-            .Concat(SpatialMeanCases());
+            .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -427,6 +427,45 @@ internal static class OpCases
             var x = Random(new Random(1500 + index++), shape);
             yield return new OpCase($"SpatialMean {Tensor.ShapeString(shape)}", new SpatialMean(), [x], new Dictionary<string, Tensor>(),
                 () => [NaiveOps.SpatialMean(x.Data, shape)], shape[2] * shape[3]);
+        }
+    }
+
+    private static IEnumerable<OpCase> ConvTranspose2dCases()
+    {
+        var cases = new (int N, int Cin, int Cout, int H, int W, int Kernel, int Stride, int Padding, bool Bias)[]
+        {
+            // The mask head's 2×2 stride 2 (the CPU backend's blockwise path), with more outputs than a register tile.
+            (Batch, 19, 37, 5, 7, 2, 2, 0, true),
+            (1, 8, 3, 3, 2, 3, 3, 0, false),
+            // The keypoint head's overlapping 4×4 stride 2 padding 1.
+            (Batch, 6, 5, 4, 3, 4, 2, 1, true),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1600 + index++);
+            var op = new ConvTranspose2d { InChannels = c.Cin, OutChannels = c.Cout, Kernel = c.Kernel, Stride = c.Stride, Padding = c.Padding, HasBias = c.Bias, Activation = c.Bias ? Activation.Relu : Activation.None };
+            var x = Random(rng, [c.N, c.Cin, c.H, c.W]);
+            var weight = Random(rng, [c.Cin, c.Cout, c.Kernel, c.Kernel], 0.5);
+            var parameters = new Dictionary<string, Tensor> { ["weight"] = weight };
+            if (c.Bias) parameters["bias"] = Random(rng, [c.Cout]);
+            yield return new OpCase($"ConvTranspose2d {op.Describe()} N={c.N} {c.H}x{c.W}", op, [x], parameters,
+                () => [NaiveOps.ConvTranspose(op, x.Data, x.Shape, weight.Data, c.Bias ? parameters["bias"].Data : null)], c.Cin * c.Kernel * c.Kernel);
+        }
+    }
+
+    private static IEnumerable<OpCase> MaskRcnnInferenceCases()
+    {
+        var cases = new (int N, int D, int K, int S, int[] Counts)[] { (Batch, 3, 4, 5, [3, 1]), (1, 2, 1, 4, [2]) };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1700 + index++);
+            var logits = Random(rng, [c.N * c.D, c.K, c.S, c.S], 6);
+            var classes = Enumerable.Range(0, c.N * c.D).Select(_ => (long)rng.Next(c.K)).ToArray();
+            yield return new OpCase($"MaskRcnnInference N={c.N} D={c.D} K={c.K} {c.S}x{c.S}", new MaskRcnnInference(),
+                [logits, new Tensor([c.N, c.D], classes), new Tensor([c.N], c.Counts)], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.MaskRcnnInference(logits.Data, logits.Shape, classes, c.Counts, c.D)], 1);
         }
     }
 

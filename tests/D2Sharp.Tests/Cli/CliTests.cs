@@ -109,6 +109,22 @@ public class CliTests
             actual["instances_boxes"].ToTensor().Data, actual["instances_scores"].ToTensor().Data,
             actual["instances_classes"].ToTensor().Data.Select(v => (long)v).ToArray());
         Assert.That(match.Passed, match.ToString());
+        Assert.That(actual.ContainsKey("instances_masks"), Is.False, "a Faster R-CNN has no masks");
+        File.Delete(output);
+    }
+
+    [Test]
+    public void RunWithAMaskHeadWritesTheInstanceMasksAsDetectron2Does()
+    {
+        var c = FixtureCase.Load("det_mask_rcnn_r50_fpn");
+        var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_masks.npz");
+        var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"),
+            "--input", c.Path("image.npy"), "--scope", "detections", "--output", output]);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("image 0: 32 instances with masks in 190x170 pixels"));
+        var masks = Npz.Read(output)["instances_masks"];
+        Assert.That(masks.DType, Is.EqualTo("|u1"));
+        Assert.That(masks.Shape, Is.EqualTo(new[] { 32, 190, 170 }));
         File.Delete(output);
     }
 

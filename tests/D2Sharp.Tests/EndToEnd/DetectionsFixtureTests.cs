@@ -47,18 +47,50 @@ public class DetectionsFixtureTests
 
         // The detections in resized-image pixels.
         int detections = result["det_count"].Span<int>()[0];
-        MatchSet(expected, "det_boxes", "det_scores", "det_classes",
+        var detectionMatch = MatchSet(expected, "det_boxes", "det_scores", "det_classes",
             result["det_boxes"].Data.AsSpan(0, 4 * detections), result["det_scores"].Data.AsSpan(0, detections),
             result["det_classes"].Span<long>()[..detections].ToArray(), caseName);
+        if (expected.ContainsKey("mask_probs"))
+        {
+            // Sigmoid probabilities downstream of ROIAlign on predicted boxes: 2e-2 absolute, as the fixtures' rule.
+            var probs = result["mask_probs"];
+            AssertRowsClose($"{caseName}/mask_probs", Flatten(probs, probs.Shape[2] * probs.Shape[3]),
+                Flatten(expected["mask_probs"].ToTensor(), probs.Shape[2] * probs.Shape[3]), detectionMatch.Match, absolute: 2e-2);
+        }
 
         // The instances in original-image pixels.
         var instances = result.Instances!.Single();
         var input = c.Json.GetProperty("input");
         Assert.That((instances.ImageHeight, instances.ImageWidth), Is.EqualTo((input.GetProperty("original_height").GetInt32(), input.GetProperty("original_width").GetInt32())));
-        MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
+        var instanceMatch = MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
             instances.Boxes, instances.Scores, instances.Classes.Select(k => (long)k).ToArray(), caseName);
         Assert.That(instances.Count, Is.EqualTo(c.Json.GetProperty("counts").GetProperty("instances").GetInt32()));
+        if (expected.ContainsKey("instances_masks"))
+            AssertMasksMatch(caseName, instances.Masks!, expected["instances_masks"].ToTensor(), instanceMatch.Match);
     }
+
+    /// <summary>The fixtures' mask rule: per instance at most max(8, 1 % of the expected mask's foreground) differing pixels.</summary>
+    private static void AssertMasksMatch(string what, IReadOnlyList<BitMask> actual, Tensor expected, int[] match)
+    {
+        int h = expected.Shape[1], w = expected.Shape[2];
+        for (int i = 0; i < match.Length; i++)
+        {
+            var mask = actual[match[i]];
+            Assert.That((mask.Height, mask.Width), Is.EqualTo((h, w)), $"{what}: mask size");
+            int differing = 0, foreground = 0;
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    bool e = expected.Data[(i * h + y) * w + x] != 0;
+                    if (e) foreground++;
+                    if (e != mask[y, x]) differing++;
+                }
+            Assert.That(differing, Is.LessThanOrEqualTo(Math.Max(8, foreground / 100)), $"{what}: instance {i} mask ({foreground} foreground pixels)");
+        }
+    }
+
+    /// <summary>[N, D, …] as D rows of <paramref name="width"/> values.</summary>
+    private static Tensor Flatten(Tensor t, int width) => new([t.Data.Length / width, width], t.Data);
 
     [Test]
     public void TheReferenceBackendGivesTheSameDetections()
@@ -79,12 +111,12 @@ public class DetectionsFixtureTests
         return result;
     }
 
-    /// <summary>Expected row i against actual row match[i], within 1e-3·max(1, max|expected|) of the whole tensor.</summary>
-    private static void AssertRowsClose(string what, Tensor actual, Tensor expected, int[] match)
+    /// <summary>Expected row i against actual row match[i], within 1e-3·max(1, max|expected|) of the whole tensor (or an absolute tolerance).</summary>
+    private static void AssertRowsClose(string what, Tensor actual, Tensor expected, int[] match, double? absolute = null)
     {
         int width = expected.Shape[1];
         Assert.That(actual.Shape[1], Is.EqualTo(width), $"{what}: row width");
-        double tolerance = Tolerance.Feature(expected.Data), worst = 0;
+        double tolerance = absolute ?? Tolerance.Feature(expected.Data), worst = 0;
         for (int i = 0; i < match.Length; i++)
             worst = Math.Max(worst, Tolerance.MaxAbsDiff(actual.Data.AsSpan(match[i] * width, width), expected.Data.AsSpan(i * width, width)));
         Assert.That(worst, Is.LessThanOrEqualTo(tolerance), $"{what}: max abs error {worst:G4} > tolerance {tolerance:G4}");

@@ -78,8 +78,13 @@ public class ModelZooGraphTests
             int perImage = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE"), classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
             Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, perImage, 4 }));
             Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("box_cls_logits"))[1], Is.EqualTo(classes + 1));
+            if (cfg.GetBool("MODEL.MASK_ON") && cfg.GetString("MODEL.ROI_HEADS.NAME") == "StandardROIHeads")
+            {
+                int masks = 2 * cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
+                Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("mask_probs")), Is.EqualTo(new[] { 1, perImage, masks, masks }));
+            }
             Assert.That(detections.Graph.Parameters.Select(p => p.Name).Where(n => n.StartsWith("roi_heads.")),
-                Has.All.StartsWith("roi_heads.box_head.").Or.StartsWith("roi_heads.box_predictor.").Or.StartsWith("roi_heads.res5."));
+                Has.All.StartsWith("roi_heads.box_head.").Or.StartsWith("roi_heads.box_predictor.").Or.StartsWith("roi_heads.res5.").Or.StartsWith("roi_heads.mask_head."));
         }
     }
 

@@ -32,6 +32,8 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(Linear)] = new LinearKernel(),
         [typeof(FastRcnnInference)] = new FastRcnnInferenceKernel(),
         [typeof(SpatialMean)] = new SpatialMeanKernel(),
+        [typeof(ConvTranspose2d)] = new ConvTranspose2dKernel(),
+        [typeof(MaskRcnnInference)] = new MaskRcnnInferenceKernel(),
     };
 
     public override string Name => "reference";

@@ -1,0 +1,33 @@
+namespace D2Sharp.Ops;
+
+/// <summary>
+/// Detectron2's <c>mask_rcnn_inference</c>: for each detection, the mask head's logits of its
+/// predicted class (channel 0 when the head is class-agnostic) through a sigmoid.
+/// Inputs: mask logits, a feature map [N·D, K, S, S] (row n·D + d for detection d of image n),
+/// classes int64 [N, D] and their count int32 [N]. Output: mask_probs [N, D, S, S]; rows from
+/// the count on are zero.
+/// </summary>
+public sealed class MaskRcnnInference : Op
+{
+    public override string Kind => "MaskRcnnInference";
+    public override int Arity => 3;
+    public override bool ProducesFeatureMap => false;
+    public override DataType InputType(int index) => index switch
+    {
+        0 => DataType.Float32,
+        1 => DataType.Int64,
+        _ => DataType.Int32,
+    };
+
+    public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
+    {
+        var (logits, classes, count) = (inputs[0], inputs[1], inputs[2]);
+        ExpectRank(logits, 4, "MaskRcnnInference logits");
+        ExpectRank(classes, 2, "MaskRcnnInference classes");
+        if (logits[0] != classes[0] * classes[1] || !count.SequenceEqual(new[] { classes[0] }))
+            throw new ShapeException($"MaskRcnnInference: logits {Tensor.ShapeString(logits)}, classes {Tensor.ShapeString(classes)} and count {Tensor.ShapeString(count)} do not pair up");
+        return [[classes[0], classes[1], logits[2], logits[3]]];
+    }
+
+    public override string Describe() => "sigmoid of the predicted class's mask";
+}
