@@ -11,7 +11,7 @@ namespace D2Sharp.Modeling;
 /// the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models with an RPN,
 /// RETINANET.IN_FEATURES for RetinaNet; none otherwise), with <see cref="ModelScope.Rpn"/> the
 /// RPN up to its proposals, and with <see cref="ModelScope.Detections"/> the ROI heads
-/// (<c>MODEL.ROI_HEADS.NAME</c>). The keypoint, cascade and RetinaNet heads come next.
+/// (<c>MODEL.ROI_HEADS.NAME</c>) or RetinaNet's head. The keypoint and cascade heads come next.
 /// </summary>
 public static class ModelBuilder
 {
@@ -59,7 +59,11 @@ public static class ModelBuilder
                 graph.MarkOutput(name, anchors[i]);
                 anchorNames.Add(name);
             }
-            if (scope >= ModelScope.Rpn)
+            if (scope == ModelScope.Detections && cfg.GetString("MODEL.META_ARCHITECTURE") == "RetinaNet")
+            {
+                RetinaNetBuilder.Build(cfg, graph, features, anchors);
+            }
+            else if (scope >= ModelScope.Rpn)
             {
                 var proposals = RpnBuilder.Build(cfg, graph, features, anchors, imageSizes);
                 if (scope == ModelScope.Detections)
@@ -73,6 +77,7 @@ public static class ModelBuilder
     private static void CheckScope(CfgNode cfg, ModelScope scope, string? anchorKey)
     {
         string arch = cfg.GetString("MODEL.META_ARCHITECTURE");
+        if (scope == ModelScope.Detections && arch == "RetinaNet") return;
         if (scope >= ModelScope.Rpn && RpnArchitectures.Contains(arch) && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") is var generator && generator != "RPN")
             throw new ModelBuildException(
                 $"scope '{scope.ToString().ToLowerInvariant()}' needs MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"; \"{generator}\" is not supported by D2Sharp" +
@@ -80,11 +85,11 @@ public static class ModelBuilder
         if (scope >= ModelScope.Rpn && anchorKey != "MODEL.RPN.IN_FEATURES")
             throw new ModelBuildException(
                 $"scope '{scope.ToString().ToLowerInvariant()}' needs a meta-architecture with an RPN ({string.Join(", ", RpnArchitectures)} with MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"); " +
-                $"this config has {arch}" + (arch == "RetinaNet" ? " (its head is not built yet)" : ""));
+                $"this config has {arch}" + (arch == "RetinaNet" ? " (use scope 'detections')" : ""));
         if (scope == ModelScope.Detections && arch != "GeneralizedRCNN")
             throw new ModelBuildException(arch == "ProposalNetwork"
                 ? "scope 'detections': a ProposalNetwork's detections are its proposals; use scope 'rpn'"
-                : $"scope 'detections' builds GeneralizedRCNN models; {arch} is not built yet");
+                : $"scope 'detections' builds GeneralizedRCNN and RetinaNet models; {arch} is not built yet");
     }
 
     /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>

@@ -6,7 +6,8 @@ namespace D2Sharp.Ops;
 /// four deltas of that anchor, channels 4a … 4a+3 of deltas[n, :, y, x]. In float32 as Detectron2:
 /// w = x2 − x1, cx = x1 + 0.5·w; dx = d0 / wx, …; dw, dh clamped above at <see cref="ScaleClamp"/>;
 /// cx' = dx·w + cx, w' = exp(dw)·w; box (cx' − 0.5·w', cy' − 0.5·h', cx' + 0.5·w', cy' + 0.5·h').
-/// Rows whose index is −1 (top-k filler) become zeros.
+/// Rows whose index is −1 (top-k filler) become zeros. With <see cref="ClassesPerAnchor"/> K > 1
+/// the indices count (anchor, class) pairs, anchor·K + class, as RetinaNet's top-k does.
 /// Inputs: deltas [N, 4A, H, W] (a feature map), anchors [H·W·A, 4], indices int64 [N, k].
 /// Output: boxes [N, k, 4].
 /// </summary>
@@ -18,6 +19,8 @@ public sealed class BoxDecode : Op
     /// <summary>(wx, wy, ww, wh): RPN.BBOX_REG_WEIGHTS or ROI_BOX_HEAD.BBOX_REG_WEIGHTS.</summary>
     public float[] Weights { get; init; } = [1, 1, 1, 1];
     public float ScaleClamp { get; init; } = DefaultScaleClamp;
+    /// <summary>K when the indices are anchor·K + class; 1 when they are anchors.</summary>
+    public int ClassesPerAnchor { get; init; } = 1;
 
     public override string Kind => "BoxDecode";
     public override int Arity => 3;
@@ -31,6 +34,7 @@ public sealed class BoxDecode : Op
         ExpectRank(anchors, 2, "BoxDecode anchors");
         ExpectRank(indices, 2, "BoxDecode indices");
         if (Weights.Length != 4) throw new ShapeException($"BoxDecode needs 4 weights, got {Weights.Length}");
+        if (ClassesPerAnchor <= 0) throw new ShapeException($"BoxDecode needs ClassesPerAnchor > 0, got {ClassesPerAnchor}");
         if (anchors[1] != 4 || deltas[1] % 4 != 0 || (long)deltas[2] * deltas[3] * (deltas[1] / 4) != anchors[0])
             throw new ShapeException(
                 $"BoxDecode: deltas {Tensor.ShapeString(deltas)} must hold 4 values for each of the {anchors[0]} anchors {Tensor.ShapeString(anchors)}");
@@ -38,5 +42,5 @@ public sealed class BoxDecode : Op
         return [[indices[0], indices[1], 4]];
     }
 
-    public override string Describe() => $"weights=({string.Join(", ", Weights)}) clamp={ScaleClamp}";
+    public override string Describe() => $"weights=({string.Join(", ", Weights)}) clamp={ScaleClamp}" + (ClassesPerAnchor > 1 ? $" classes={ClassesPerAnchor}" : "");
 }

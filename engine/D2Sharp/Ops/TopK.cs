@@ -5,9 +5,11 @@ namespace D2Sharp.Ops;
 /// on Detectron2's flattened maps: the RPN's per-level pre-NMS selection (<c>logits.topk(k)</c>)
 /// and, with <see cref="ScoreThreshold"/>, RetinaNet's threshold-then-top-k.
 /// Input: scores [N, C, H, W] read in Detectron2's <c>permute(0, 2, 3, 1).flatten(1)</c> order,
-/// index (y·W + x)·C + c, or [N, L] read as it is. Only scores above the threshold (strictly; every
-/// score when it is null) are candidates; they are ordered by score descending, NaN above every
-/// number as in <c>torch.topk</c>, equal scores by lower index first. Outputs, with k = min(K, C·H·W):
+/// index (y·W + x)·C + c, or [N, L] read as it is. With <see cref="Sigmoid"/> the scores are the
+/// inputs' sigmoids (RetinaNet's class probabilities), computed in float32 for the candidates only.
+/// Only scores above the threshold (strictly; every score when it is null) are candidates; they are
+/// ordered by score descending, NaN above every number as in <c>torch.topk</c>, equal scores by lower
+/// index first. Outputs, with k = min(K, C·H·W):
 /// values float32 [N, k], indices int64 [N, k], count int32 [N] = min(k, candidates); rows from
 /// count on hold value −∞ and index −1.
 /// </summary>
@@ -17,6 +19,7 @@ public sealed class TopK : Op
 
     public int K { get; init; }
     public float? ScoreThreshold { get; init; }
+    public bool Sigmoid { get; init; }
 
     public override string Kind => "TopK";
     public override bool ProducesFeatureMap => false;
@@ -42,5 +45,5 @@ public sealed class TopK : Op
         return [[x[0], k], [x[0], k], [x[0]]];
     }
 
-    public override string Describe() => $"k={K}" + (ScoreThreshold is { } t ? $" score>{t}" : "");
+    public override string Describe() => $"k={K}" + (Sigmoid ? " sigmoid" : "") + (ScoreThreshold is { } t ? $" score>{t}" : "");
 }

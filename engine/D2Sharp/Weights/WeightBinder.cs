@@ -85,7 +85,8 @@ public static class WeightBinder
     /// Deterministic weights for running without a checkpoint, drawn from a seeded generator as
     /// Detectron2 initialises its modules: conv weights c2_msra_fill (normal, std √(2/fan_out)),
     /// fully connected ones c2_xavier_fill (uniform on ±√(3/fan_in)), the RPN head and box
-    /// predictor as in <see cref="HeadWeightStd"/>, biases 0, BN and GN identity except the last
+    /// predictor as in <see cref="HeadWeightStd"/>, biases 0 (RetinaNet's class scores at the 0.01
+    /// prior), BN and GN identity except the last
     /// BatchNorm of each residual branch (γ = 0), deformable offset convs 0.
     /// </summary>
     public static ModelWeights Initialize(ModelGraph graph, int seed = 0)
@@ -115,6 +116,11 @@ public static class WeightBinder
                     double bound = Math.Sqrt(3.0 / p.Shape[1]);
                     for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)((2 * rng.NextDouble() - 1) * bound);
                 }
+                else if (p.Name == "bias" && node.Module == "head.cls_score")
+                {
+                    // RetinaNet's prior: every class starts at probability PRIOR_PROB (its default, 0.01).
+                    Array.Fill(t.Data, (float)-Math.Log((1 - 0.01) / 0.01));
+                }
                 else if (p.Name == "norm.weight" && node.Op is Conv2d { HasResidual: true })
                 {
                     // The last BatchNorm of a residual branch starts at 0 (zero-init residual), so an
@@ -132,13 +138,14 @@ public static class WeightBinder
     }
 
     /// <summary>
-    /// Detectron2's own initialisation of the heads' last layers: the RPN head's convs normal with
-    /// std 0.01, the box predictor's class scores 0.01 and box deltas 0.001. Small deltas keep
+    /// Detectron2's own initialisation of the heads' last layers: the RPN and RetinaNet heads' convs
+    /// normal with std 0.01, the box predictor's class scores 0.01 and box deltas 0.001. Small deltas keep
     /// untrained proposals near their anchors, so an uninitialised model does the work a trained one does.
     /// </summary>
     private static double? HeadWeightStd(string module) => module switch
     {
         _ when module.StartsWith("proposal_generator.rpn_head.", StringComparison.Ordinal) => 0.01,
+        _ when module.StartsWith("head.", StringComparison.Ordinal) => 0.01,
         _ when module.EndsWith("box_predictor.cls_score", StringComparison.Ordinal) => 0.01,
         _ when module.EndsWith("box_predictor.bbox_pred", StringComparison.Ordinal) => 0.001,
         _ => null,

@@ -191,8 +191,8 @@ internal static class NaiveOps
     }
 
     /// <summary>
-    /// torch.topk on Detectron2's flattening (NCHW → index (y·W + x)·C + c) after the optional
-    /// threshold: values, indices and the count, padded with −∞ / −1.
+    /// torch.topk on Detectron2's flattening (NCHW → index (y·W + x)·C + c), of the sigmoids when
+    /// asked, after the optional threshold: values, indices and the count, padded with −∞ / −1.
     /// </summary>
     public static (double[] Values, double[] Indices, double[] Count) TopK(TopK op, float[] x, int[] shape)
     {
@@ -206,6 +206,7 @@ internal static class NaiveOps
         {
             var flat = new double[length];
             for (int i = 0; i < length; i++) flat[i] = shape.Length == 4 ? x[NchwIndex(b, i, shape)] : x[b * length + i];
+            if (op.Sigmoid) flat = flat.Select(v => 1 / (1 + Math.Exp(-v))).ToArray();
             var order = Enumerable.Range(0, length)
                 .Where(i => op.ScoreThreshold is not { } t || flat[i] > t)
                 .OrderBy(i => double.IsNaN(flat[i]) ? 0 : 1).ThenByDescending(i => flat[i]).ThenBy(i => i)
@@ -234,7 +235,7 @@ internal static class NaiveOps
         {
             long i = indices[b * k + r];
             if (i < 0) continue;
-            int anchor = (int)i, cell = anchor / a, slot = anchor % a;
+            int anchor = (int)(i / op.ClassesPerAnchor), cell = anchor / a, slot = anchor % a;
             double D(int coord) => deltas[((b * 4 * a + 4 * slot + coord) * h + cell / w) * w + cell % w];
             double x1 = anchors[4 * anchor], y1 = anchors[4 * anchor + 1], x2 = anchors[4 * anchor + 2], y2 = anchors[4 * anchor + 3];
             double width = x2 - x1, height = y2 - y1;
@@ -447,6 +448,42 @@ internal static class NaiveOps
             }
             var kept = new List<(double[] Box, double Score, int Class, int Order)>();
             foreach (var group in pairs.GroupBy(p => p.Class))
+                foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
+                    if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) kept.Add(c);
+            var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();
+            outCount[b] = best.Count;
+            for (int r = 0; r < best.Count; r++)
+            {
+                best[r].Box.CopyTo(outBoxes, (b * d + r) * 4);
+                outScores[b * d + r] = best[r].Score;
+                outClasses[b * d + r] = best[r].Class;
+            }
+        }
+        return (outBoxes, outScores, outClasses, outCount);
+    }
+
+    /// <summary>RetinaNet's end: every level's counted candidates (class = index mod K), greedy NMS within each class, by score, the first D.</summary>
+    public static (double[] Boxes, double[] Scores, double[] Classes, double[] Count) RetinaNetInference(RetinaNetInference op,
+        IReadOnlyList<Tensor> inputs, int n)
+    {
+        int d = op.DetectionsPerImage;
+        var outBoxes = new double[n * d * 4];
+        var outScores = Enumerable.Repeat(double.NegativeInfinity, n * d).ToArray();
+        var outClasses = Enumerable.Repeat(-1.0, n * d).ToArray();
+        var outCount = new double[n];
+        for (int b = 0; b < n; b++)
+        {
+            var candidates = new List<(double[] Box, double Score, int Class, int Order)>();
+            for (int l = 0; l < op.Levels; l++)
+            {
+                var (boxes, scores, indices, counts) = (inputs[4 * l], inputs[4 * l + 1], inputs[4 * l + 2], inputs[4 * l + 3]);
+                int k = scores.Shape[1];
+                for (int r = 0; r < counts.Span<int>()[b]; r++)
+                    candidates.Add((Enumerable.Range(0, 4).Select(c => (double)boxes.Data[(b * k + r) * 4 + c]).ToArray(), scores.Data[b * k + r],
+                        (int)(indices.Span<long>()[b * k + r] % op.NumClasses), candidates.Count));
+            }
+            var kept = new List<(double[] Box, double Score, int Class, int Order)>();
+            foreach (var group in candidates.GroupBy(p => p.Class))
                 foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
                     if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) kept.Add(c);
             var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();

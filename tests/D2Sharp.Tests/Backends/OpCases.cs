@@ -24,7 +24,8 @@ internal static class OpCases
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
             .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
-            .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases());
+            .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases())
+            .Concat(RetinaNetInferenceCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -269,20 +270,22 @@ internal static class OpCases
 
     private static IEnumerable<OpCase> TopKCases()
     {
-        var cases = new (int[] Shape, int K, float? Threshold, bool NaN)[]
+        var cases = new (int[] Shape, int K, float? Threshold, bool NaN, bool Sigmoid)[]
         {
-            ([Batch, 3, 5, 7], 10, null, false),
-            ([Batch, 3, 5, 7], 1000, null, true),
-            ([Batch, 9, 3, 4], 20, 0.6f, false),
-            ([3, 50], 7, null, false),
-            ([Batch, 2, 2, 2], 5, 2f, false),
+            ([Batch, 3, 5, 7], 10, null, false, false),
+            ([Batch, 3, 5, 7], 1000, null, true, false),
+            ([Batch, 9, 3, 4], 20, 0.6f, false, false),
+            ([3, 50], 7, null, false, false),
+            ([Batch, 2, 2, 2], 5, 2f, false, false),
+            // RetinaNet: sigmoid probabilities above 0.4 (logits above −0.405), then the best 12.
+            ([Batch, 18, 3, 4], 12, 0.4f, true, true),
         };
         int index = 0;
         foreach (var c in cases)
         {
             var x = Random(new Random(900 + index++), c.Shape);
             if (c.NaN) x.Data[17] = float.NaN;
-            var op = new TopK { K = c.K, ScoreThreshold = c.Threshold };
+            var op = new TopK { K = c.K, ScoreThreshold = c.Threshold, Sigmoid = c.Sigmoid };
             yield return new OpCase($"TopK {op.Describe()} {Tensor.ShapeString(c.Shape)}{(c.NaN ? " with NaN" : "")}", op, [x],
                 new Dictionary<string, Tensor>(), () =>
                 {
@@ -294,12 +297,14 @@ internal static class OpCases
 
     private static IEnumerable<OpCase> BoxDecodeCases()
     {
-        var cases = new (int N, int A, int H, int W, int K, float[] Weights, double DeltaScale)[]
+        var cases = new (int N, int A, int H, int W, int K, float[] Weights, double DeltaScale, int Classes)[]
         {
-            (Batch, 3, 5, 7, 20, [1, 1, 1, 1], 1),
-            (1, 1, 2, 3, 6, [10, 10, 5, 5], 1),
+            (Batch, 3, 5, 7, 20, [1, 1, 1, 1], 1, 1),
+            (1, 1, 2, 3, 6, [10, 10, 5, 5], 1, 1),
             // dw, dh up to 40 / 5 = 8, above the clamp of log(1000 / 16) ≈ 4.14.
-            (Batch, 2, 3, 4, 24, [1, 1, 5, 5], 40),
+            (Batch, 2, 3, 4, 24, [1, 1, 5, 5], 40, 1),
+            // RetinaNet's indices count (anchor, class) pairs: anchor = index / classes.
+            (Batch, 3, 3, 4, 30, [1, 1, 1, 1], 1, 4),
         };
         int index = 0;
         foreach (var c in cases)
@@ -320,11 +325,11 @@ internal static class OpCases
             var indices = new long[c.N * c.K];
             for (int b = 0; b < c.N; b++)
             {
-                var chosen = Enumerable.Range(0, anchorsCount).OrderBy(_ => rng.Next()).Take(c.K).ToArray();
+                var chosen = Enumerable.Range(0, anchorsCount * c.Classes).OrderBy(_ => rng.Next()).Take(c.K).ToArray();
                 for (int r = 0; r < c.K; r++) indices[b * c.K + r] = r < c.K - 2 || c.K == anchorsCount ? chosen[r] : -1;
             }
             var indexTensor = new Tensor([c.N, c.K], indices);
-            var op = new BoxDecode { Weights = c.Weights };
+            var op = new BoxDecode { Weights = c.Weights, ClassesPerAnchor = c.Classes };
             yield return new OpCase($"BoxDecode {op.Describe()} N={c.N} A={c.A} {c.H}x{c.W} k={c.K}", op, [deltas, anchors, indexTensor],
                 new Dictionary<string, Tensor>(), () => [NaiveOps.BoxDecode(op, deltas.Data, deltas.Shape, anchors.Data, indices, c.K)], 1);
         }
@@ -466,6 +471,40 @@ internal static class OpCases
             yield return new OpCase($"MaskRcnnInference N={c.N} D={c.D} K={c.K} {c.S}x{c.S}", new MaskRcnnInference(),
                 [logits, new Tensor([c.N, c.D], classes), new Tensor([c.N], c.Counts)], new Dictionary<string, Tensor>(),
                 () => [NaiveOps.MaskRcnnInference(logits.Data, logits.Shape, classes, c.Counts, c.D)], 1);
+        }
+    }
+
+    private static IEnumerable<OpCase> RetinaNetInferenceCases()
+    {
+        var cases = new (int N, int[] K, int Classes, int[][] Counts, int D)[]
+        {
+            (Batch, [20, 8], 3, [[20, 8], [5, 0]], 10),
+            // Over 1000 candidates: one NMS per class.
+            (1, [700, 400], 4, [[700, 400]], 100),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1800 + index++);
+            var inputs = new List<Tensor>();
+            for (int l = 0; l < c.K.Length; l++)
+            {
+                int k = c.K[l];
+                var (boxes, _) = ClusteredCandidates(rng, c.N, k, Enumerable.Repeat(60, 2 * c.N).ToArray());
+                for (int i = 0; i < boxes.Data.Length; i++)
+                    if (float.IsNaN(boxes.Data[i])) boxes.Data[i] = 7;
+                var scores = new Tensor([c.N, k]);
+                for (int i = 0; i < scores.Data.Length; i++) scores.Data[i] = (float)rng.NextDouble();
+                var indices = new Tensor([c.N, k], Enumerable.Range(0, c.N * k).Select(_ => (long)rng.Next(50 * c.Classes)).ToArray());
+                inputs.AddRange([boxes, scores, indices, new Tensor([c.N], c.Counts.Select(n => n[l]).ToArray())]);
+            }
+            var op = new RetinaNetInference { Levels = c.K.Length, NumClasses = c.Classes, DetectionsPerImage = c.D };
+            yield return new OpCase($"RetinaNetInference {op.Describe()} N={c.N} k=[{string.Join(", ", c.K)}]", op, inputs.ToArray(),
+                new Dictionary<string, Tensor>(), () =>
+                {
+                    var (boxes, scores, classes, count) = NaiveOps.RetinaNetInference(op, inputs, c.N);
+                    return [boxes, scores, classes, count];
+                }, 1);
         }
     }
 

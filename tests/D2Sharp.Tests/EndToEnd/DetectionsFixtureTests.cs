@@ -93,6 +93,23 @@ public class DetectionsFixtureTests
     private static Tensor Flatten(Tensor t, int width) => new([t.Data.Length / width, width], t.Data);
 
     [Test]
+    public void RetinaNetMatchesDetectron2ThroughTheInstances()
+    {
+        var c = FixtureCase.Load("det_retinanet_r50");
+        var result = Run(c, "cpu");
+        var expected = c.Expected;
+        foreach (var name in expected.Keys.Where(k => k.StartsWith("retina_") || k.StartsWith("anchors_") || k.StartsWith('p')))
+            Tolerance.AssertClose($"retinanet/{name}", result[name], expected[name].ToTensor(), name.StartsWith("anchors_"));
+        int detections = result["det_count"].Span<int>()[0];
+        MatchSet(expected, "det_boxes", "det_scores", "det_classes", result["det_boxes"].Data.AsSpan(0, 4 * detections),
+            result["det_scores"].Data.AsSpan(0, detections), result["det_classes"].Span<long>()[..detections].ToArray(), "retinanet");
+        var instances = result.Instances!.Single();
+        MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
+            instances.Boxes, instances.Scores, instances.Classes.Select(k => (long)k).ToArray(), "retinanet");
+        Assert.That(instances.Count, Is.EqualTo(c.Json.GetProperty("counts").GetProperty("instances").GetInt32()));
+    }
+
+    [Test]
     public void TheReferenceBackendGivesTheSameDetections()
     {
         var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");

@@ -66,7 +66,14 @@ public class ModelZooGraphTests
             Assert.That(rpn.Graph.Parameters.Select(p => p.Name).Where(n => !n.StartsWith("backbone.")),
                 Has.All.StartsWith("proposal_generator.rpn_head."));
         }
-        if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") == "PrecomputedProposals")
+        if (cfg.GetString("MODEL.META_ARCHITECTURE") == "RetinaNet")
+        {
+            var retina = ModelBuilder.Build(cfg, ModelScope.Detections);
+            var retinaPlan = retina.PlanForImages(1, 2 * div, 3 * div);
+            Assert.That(retinaPlan.ShapeOf(retina.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, cfg.GetInt("TEST.DETECTIONS_PER_IMAGE"), 4 }));
+            Assert.That(retina.Graph.Parameters.Select(p => p.Name).Where(n => !n.StartsWith("backbone.")), Has.All.StartsWith("head."));
+        }
+        else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") == "PrecomputedProposals")
         {
             var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
             Assert.That(e!.Message, Does.Contain("PrecomputedProposals").And.Contain("from a file"));

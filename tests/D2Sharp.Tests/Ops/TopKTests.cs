@@ -40,6 +40,16 @@ public class TopKTests
     }
 
     [Test]
+    public void WithSigmoidTheThresholdAndTheValuesAreProbabilities()
+    {
+        // sigmoid(0) = 0.5 is not above 0.5; sigmoid(2) = 0.8808 and sigmoid(3) = 0.9526 are.
+        var (values, indices, count) = Run(new TopK { K = 3, ScoreThreshold = 0.5f, Sigmoid = true }, Nchw([0, 2, -3, 3], 1, 4));
+        Assert.That(count, Is.EqualTo(new[] { 2 }));
+        Assert.That(indices, Is.EqualTo(new long[] { 3, 1, -1 }));
+        Assert.That(values[..2], Is.EqualTo(new[] { 0.95257413f, 0.8807971f }).Within(1e-6f));
+    }
+
+    [Test]
     public void KLargerThanTheInputKeepsEverything()
     {
         var (values, indices, count) = Run(new TopK { K = 1000 }, Nchw([0.5f, -1, 2], 1, 3));

@@ -34,6 +34,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(SpatialMean)] = new SpatialMeanKernel(),
         [typeof(ConvTranspose2d)] = new ConvTranspose2dKernel(),
         [typeof(MaskRcnnInference)] = new MaskRcnnInferenceKernel(),
+        [typeof(RetinaNetInference)] = new RetinaNetInferenceKernel(),
     };
 
     public override string Name => "reference";

@@ -25,7 +25,7 @@ internal sealed class BoxDecodeKernel : HostKernel
                 box.Clear();
                 continue;
             }
-            int anchor = (int)i, cell = anchor / perCell, a = anchor % perCell;
+            int anchor = (int)(i / op.ClassesPerAnchor), cell = anchor / perCell, a = anchor % perCell;
             var d = deltas.Pixel(index, cell / deltas.W, cell % deltas.W).Slice(4 * a, 4);
             Box2BoxTransform.Apply(anchors.Slice(4 * anchor, 4), d, op.Weights, op.ScaleClamp, box);
         }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using D2Sharp.Backends.Host;
 using D2Sharp.Graph;
 using D2Sharp.Ops;
@@ -30,18 +31,45 @@ internal sealed class TopKKernel : HostKernel
         var indices = args.Outputs[1].Span<long>().Slice(index * k, k);
         var keys = args.ScratchOf<ulong>(worker, length);
         int count = 0;
-        for (int i = 0; i < length; i++)
-            if (op.ScoreThreshold is not { } threshold || scores[i] > threshold)
-                keys[count++] = ScoreOrder.Key(scores[i], i);
+        if (op.Sigmoid)
+        {
+            // Only logits near or above the threshold's logit can pass it: the sigmoid is computed for those alone.
+            float below = op.ScoreThreshold is { } t && t > 0 && t < 1 ? MathF.Log(t / (1 - t)) - 1e-3f : float.NegativeInfinity;
+            var floor = new Vector<float>(below);
+            for (int start = 0; start < length; start += Vector<float>.Count)
+            {
+                // Most of RetinaNet's 10⁷ logits are far below the threshold: skip them a vector at a time.
+                if (start + Vector<float>.Count <= length)
+                {
+                    var v = new Vector<float>(scores[start..]);
+                    if (!Vector.GreaterThanAny(v, floor) && Vector.EqualsAll(v, v)) continue;
+                }
+                for (int i = start; i < Math.Min(length, start + Vector<float>.Count); i++)
+                {
+                    if (!(scores[i] > below) && !float.IsNaN(scores[i])) continue;
+                    float p = Probability(scores[i]);
+                    if (op.ScoreThreshold is not { } threshold || p > threshold) keys[count++] = ScoreOrder.Key(p, i);
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+                if (op.ScoreThreshold is not { } threshold || scores[i] > threshold)
+                    keys[count++] = ScoreOrder.Key(scores[i], i);
+        }
         int kept = Math.Min(k, count);
         if (kept < count) ScoreOrder.SelectBest(keys[..count], kept);
         keys[..kept].Sort();
         for (int r = 0; r < k; r++)
         {
             int i = r < kept ? ScoreOrder.Index(keys[r]) : -1;
-            values[r] = i >= 0 ? scores[i] : float.NegativeInfinity;
+            values[r] = i < 0 ? float.NegativeInfinity : op.Sigmoid ? Probability(scores[i]) : scores[i];
             indices[r] = i;
         }
         args.Outputs[2].Span<int>()[index] = kept;
     }
+
+    /// <summary>torch.sigmoid in float32: 1 / (1 + e^−x).</summary>
+    private static float Probability(float logit) => 1f / (1f + MathF.Exp(-logit));
 }
