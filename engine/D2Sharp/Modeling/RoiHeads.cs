@@ -21,10 +21,11 @@ public delegate Detections RoiHeadsBuilder(CfgNode cfg, ModelGraph graph, IReadO
     Proposals proposals, Value imageSizes);
 
 /// <summary>
-/// Builds a box head (<c>MODEL.ROI_BOX_HEAD.NAME</c>) on pooled features [R, C, S, S] and returns
-/// its output, the features the box predictor reads.
+/// Builds a box head (<c>MODEL.ROI_BOX_HEAD.NAME</c>) on pooled features [R, C, S, S] under
+/// <c>module</c> (<c>roi_heads.box_head</c>, or <c>roi_heads.box_head.&lt;k&gt;</c> for a cascade
+/// stage) and returns its output, the features the box predictor reads.
 /// </summary>
-public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize);
+public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize, string module);
 
 /// <summary>
 /// Builds a mask head (<c>MODEL.ROI_MASK_HEAD.NAME</c>) on the detections' pooled features
@@ -55,9 +56,59 @@ public static class RoiHeads
         int resolution = cfg.GetInt("MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION");
         var pooled = Pool(cfg, graph, inFeatures, proposals, "MODEL.ROI_BOX_HEAD", resolution, $"{Prefix}.box_pooler");
         var head = Registry.Registries.RoiBoxHeads.Get(cfg.GetString("MODEL.ROI_BOX_HEAD.NAME"));
-        var boxFeatures = head(cfg, graph, pooled, resolution);
+        var boxFeatures = head(cfg, graph, pooled, resolution, $"{Prefix}.box_head");
         graph.MarkOutput("box_features", boxFeatures);
-        var detections = FastRcnnOutputLayers(cfg, graph, boxFeatures, FlatSize(boxFeatures, resolution), proposals, imageSizes, $"{Prefix}.box_predictor");
+        int classes = NumClasses(cfg);
+        bool agnostic = cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG");
+        var (logits, deltas) = FastRcnnPredictor(graph, boxFeatures, FlatSize(boxFeatures, resolution), classes, agnostic, $"{Prefix}.box_predictor", "");
+        var detections = FastRcnnInference(cfg, graph, [logits], deltas, RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
+            classes, agnostic, proposals, imageSizes);
+        return cfg.GetBool("MODEL.MASK_ON") ? MaskPath(cfg, graph, inFeatures, detections) : detections;
+    }
+
+    /// <summary>
+    /// <c>CascadeROIHeads</c> at test time: one stage per <c>ROI_BOX_CASCADE_HEAD.BBOX_REG_WEIGHTS</c>
+    /// entry, each pooling its proposals (the RPN's, then the previous stage's boxes refined and
+    /// clipped: <c>box_stage&lt;k&gt;_proposals</c>), running its own box head
+    /// (<c>box_head.&lt;k&gt;</c>) and class-agnostic predictor (<c>box_predictor.&lt;k&gt;</c>;
+    /// outputs suffixed <c>_stage&lt;k&gt;</c>); the detections from the mean of the stages'
+    /// softmaxes and the last stage's boxes; then the mask path as <see cref="StandardRoiHeads"/>.
+    /// </summary>
+    public static Detections CascadeRoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
+        Proposals proposals, Value imageSizes)
+    {
+        if (!cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG"))
+            throw new ModelBuildException("CascadeROIHeads only support class-agnostic regression now! (MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG must be True)");
+        var stageWeights = cfg.GetDoubleLists("MODEL.ROI_BOX_CASCADE_HEAD.BBOX_REG_WEIGHTS");
+        if (stageWeights.Count == 0) throw new ModelBuildException("MODEL.ROI_BOX_CASCADE_HEAD.BBOX_REG_WEIGHTS lists no stage");
+        var inFeatures = SelectFeatures(cfg, features, "MODEL.ROI_HEADS.IN_FEATURES");
+        int resolution = cfg.GetInt("MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION"), classes = NumClasses(cfg);
+        var head = Registry.Registries.RoiBoxHeads.Get(cfg.GetString("MODEL.ROI_BOX_HEAD.NAME"));
+        var logits = new List<Value>();
+        Value? deltas = null;
+        float[] weights = [];
+        for (int k = 0; k < stageWeights.Count; k++)
+        {
+            string key = $"MODEL.ROI_BOX_CASCADE_HEAD.BBOX_REG_WEIGHTS[{k}]";
+            if (stageWeights[k].Count != 4 || stageWeights[k].Any(w => !(w > 0)))
+                throw new ModelBuildException($"{key} = [{string.Join(", ", stageWeights[k])}] must be 4 positive weights (wx, wy, ww, wh)");
+            if (k > 0)
+            {
+                var refine = new RefineBoxes { Weights = weights };
+                var boxes = graph.Add($"{Prefix}.refine{k}", refine, [deltas!, proposals.Boxes, proposals.Count, imageSizes], valueName: $"box_stage{k}_proposals");
+                graph.MarkOutput(boxes.Name, boxes);
+                proposals = proposals with { Boxes = boxes };
+            }
+            weights = stageWeights[k].Select(w => (float)w).ToArray();
+            var pooled = Pool(cfg, graph, inFeatures, proposals, "MODEL.ROI_BOX_HEAD", resolution, $"{Prefix}.box_pooler@stage{k}");
+            var boxFeatures = head(cfg, graph, pooled, resolution, $"{Prefix}.box_head.{k}");
+            graph.MarkOutput($"box_features_stage{k}", boxFeatures);
+            var (stageLogits, stageDeltas) = FastRcnnPredictor(graph, boxFeatures, FlatSize(boxFeatures, resolution), classes, agnostic: true,
+                $"{Prefix}.box_predictor.{k}", $"_stage{k}");
+            logits.Add(stageLogits);
+            deltas = stageDeltas;
+        }
+        var detections = FastRcnnInference(cfg, graph, logits, deltas!, weights, classes, agnostic: true, proposals, imageSizes);
         return cfg.GetBool("MODEL.MASK_ON") ? MaskPath(cfg, graph, inFeatures, detections) : detections;
     }
 
@@ -118,7 +169,11 @@ public static class RoiHeads
         var (res5, channels) = ResNetBuilder.Res5Head(cfg, graph, pooled, $"{Prefix}.res5");
         var boxFeatures = graph.Add($"{Prefix}.box_features", new SpatialMean(), [res5], valueName: "box_features");
         graph.MarkOutput("box_features", boxFeatures);
-        return FastRcnnOutputLayers(cfg, graph, boxFeatures, channels, proposals, imageSizes, $"{Prefix}.box_predictor");
+        int classes = NumClasses(cfg);
+        bool agnostic = cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG");
+        var (logits, deltas) = FastRcnnPredictor(graph, boxFeatures, channels, classes, agnostic, $"{Prefix}.box_predictor", "");
+        return FastRcnnInference(cfg, graph, [logits], deltas, RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
+            classes, agnostic, proposals, imageSizes);
     }
 
     /// <summary>The features a head reads, in the order the config lists them.</summary>
@@ -172,9 +227,8 @@ public static class RoiHeads
     /// <c>NORM</c>, ReLU) named <c>conv1</c>…, then <c>NUM_FC</c> fully connected layers
     /// (<c>FC_DIM</c>, ReLU) named <c>fc1</c>… on the flattened features.
     /// </summary>
-    public static Value FastRcnnConvFcHead(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize)
+    public static Value FastRcnnConvFcHead(CfgNode cfg, ModelGraph graph, Value pooled, int pooledSize, string head)
     {
-        const string head = $"{Prefix}.box_head";
         int numConv = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_CONV"), convDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.CONV_DIM");
         int numFc = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_FC"), fcDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.FC_DIM");
         if (numConv + numFc <= 0) throw new ModelBuildException("MODEL.ROI_BOX_HEAD: NUM_CONV + NUM_FC must be positive");
@@ -202,32 +256,56 @@ public static class RoiHeads
     /// and <c>bbox_pred</c> (4 deltas per class, or 4 with <c>CLS_AGNOSTIC_BBOX_REG</c>) on the box
     /// features, then <c>inference</c> with the test thresholds.
     /// </summary>
-    private static Detections FastRcnnOutputLayers(CfgNode cfg, ModelGraph graph, Value boxFeatures, int inFeatures, Proposals proposals,
-        Value imageSizes, string module)
+    /// <summary>
+    /// <c>FastRCNNOutputLayers</c> (<c>cls_score</c>: K + 1 logits, background last;
+    /// <c>bbox_pred</c>: 4 deltas per class, or 4 when class-agnostic) on the box features, under
+    /// <paramref name="module"/>, their outputs named <c>box_cls_logits</c> / <c>box_deltas</c> +
+    /// <paramref name="suffix"/>.
+    /// </summary>
+    private static (Value Logits, Value Deltas) FastRcnnPredictor(ModelGraph graph, Value boxFeatures, int inFeatures, int classes, bool agnostic,
+        string module, string suffix)
+    {
+        var logits = graph.Add($"{module}.cls_score", new Linear { InFeatures = inFeatures, OutFeatures = classes + 1 }, [boxFeatures],
+            valueName: "box_cls_logits" + suffix);
+        var deltas = graph.Add($"{module}.bbox_pred", new Linear { InFeatures = inFeatures, OutFeatures = 4 * (agnostic ? 1 : classes) }, [boxFeatures],
+            valueName: "box_deltas" + suffix);
+        graph.MarkOutput(logits.Name, logits);
+        graph.MarkOutput(deltas.Name, deltas);
+        return (logits, deltas);
+    }
+
+    /// <summary>The classes the box predictor scores, checked with what D2Sharp's inference supports.</summary>
+    private static int NumClasses(CfgNode cfg)
     {
         int classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
         if (classes <= 0) throw new ModelBuildException($"MODEL.ROI_HEADS.NUM_CLASSES = {classes} must be positive");
         if (cfg.GetBool("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE"))
             throw new ModelBuildException("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE = True (sigmoid class scores) is not supported by D2Sharp yet");
+        return classes;
+    }
+
+    /// <summary>
+    /// <c>FastRCNNOutputLayers.inference</c> with the test thresholds on the last stage's deltas
+    /// and proposals (the softmaxes of every stage in <paramref name="logits"/> averaged): the
+    /// detections <c>det_*</c>.
+    /// </summary>
+    private static Detections FastRcnnInference(CfgNode cfg, ModelGraph graph, IReadOnlyList<Value> logits, Value deltas, float[] weights,
+        int classes, bool agnostic, Proposals proposals, Value imageSizes)
+    {
         int detections = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE");
         if (detections <= 0)
             throw new ModelBuildException($"TEST.DETECTIONS_PER_IMAGE = {detections}: D2Sharp needs a positive bound on the detections per image");
-        bool agnostic = cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG");
-        var logits = graph.Add($"{module}.cls_score", new Linear { InFeatures = inFeatures, OutFeatures = classes + 1 }, [boxFeatures], valueName: "box_cls_logits");
-        var deltas = graph.Add($"{module}.bbox_pred", new Linear { InFeatures = inFeatures, OutFeatures = 4 * (agnostic ? 1 : classes) }, [boxFeatures],
-            valueName: "box_deltas");
-        graph.MarkOutput("box_cls_logits", logits);
-        graph.MarkOutput("box_deltas", deltas);
         var inference = new FastRcnnInference
         {
             NumClasses = classes,
             ClassAgnostic = agnostic,
-            Weights = RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
+            Weights = weights,
             ScoreThreshold = (float)cfg.GetDouble("MODEL.ROI_HEADS.SCORE_THRESH_TEST"),
             NmsThreshold = cfg.GetDouble("MODEL.ROI_HEADS.NMS_THRESH_TEST"),
             DetectionsPerImage = detections,
+            Stages = logits.Count,
         };
-        var y = graph.AddWithOutputs($"{Prefix}.inference", inference, [logits, deltas, proposals.Boxes, proposals.Count, imageSizes],
+        var y = graph.AddWithOutputs($"{Prefix}.inference", inference, [.. logits, deltas, proposals.Boxes, proposals.Count, imageSizes],
             ["det_boxes", "det_scores", "det_classes", "det_count"]);
         foreach (var v in y) graph.MarkOutput(v.Name, v);
         return new Detections(y[0], y[1], y[2], y[3]);

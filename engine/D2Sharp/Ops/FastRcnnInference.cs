@@ -3,14 +3,15 @@ namespace D2Sharp.Ops;
 /// <summary>
 /// Detectron2's <c>FastRCNNOutputLayers.inference</c> (<c>fast_rcnn_inference_single_image</c>)
 /// per image, on the box predictor's outputs for its proposals: softmax over the K + 1 logits
-/// (background last); each proposal moved by its class's deltas (<c>Box2BoxTransform</c> with
+/// (background last; with <see cref="Stages"/> > 1, Cascade R-CNN's mean of every stage's
+/// softmax: their sum times 1/S); each proposal moved by its class's deltas (<c>Box2BoxTransform</c> with
 /// <see cref="Weights"/>, one shared box when <see cref="ClassAgnostic"/>); rows with a non-finite
 /// box or score dropped; boxes clipped to the image; (proposal, class) pairs with probability above
 /// <see cref="ScoreThreshold"/> taken in proposal-major order; NMS per class at
 /// <see cref="NmsThreshold"/> (torchvision's <c>batched_nms</c>); the best
 /// <see cref="DetectionsPerImage"/> kept.
-/// Inputs: class logits [N·P, K + 1], box deltas [N·P, 4K] (or [N·P, 4]), proposals [N, P, 4],
-/// proposal count int32 [N], image_sizes int32 [N, 2]. Outputs, with D = <see cref="DetectionsPerImage"/>:
+/// Inputs: class logits [N·P, K + 1] (one per stage), box deltas [N·P, 4K] (or [N·P, 4]),
+/// proposals [N, P, 4], proposal count int32 [N], image_sizes int32 [N, 2]. Outputs, with D = <see cref="DetectionsPerImage"/>:
 /// boxes [N, D, 4], scores [N, D], classes int64 [N, D], count int32 [N]; rows from the count on
 /// hold a zero box, score −∞ and class −1.
 /// </summary>
@@ -26,12 +27,14 @@ public sealed class FastRcnnInference : Op
     public float ScoreThreshold { get; init; } = 0.05f;
     public double NmsThreshold { get; init; } = 0.5;
     public int DetectionsPerImage { get; init; } = 100;
+    /// <summary>Class logits inputs whose softmaxes are averaged: Cascade R-CNN's stages; 1 otherwise.</summary>
+    public int Stages { get; init; } = 1;
 
     public override string Kind => "FastRcnnInference";
-    public override int Arity => 5;
+    public override int Arity => Stages + 4;
     public override IReadOnlyList<string> OutputNames => Names;
     public override bool ProducesFeatureMap => false;
-    public override DataType InputType(int index) => index >= 3 ? DataType.Int32 : DataType.Float32;
+    public override DataType InputType(int index) => index >= Stages + 2 ? DataType.Int32 : DataType.Float32;
 
     public override DataType OutputType(int index) => index switch
     {
@@ -44,13 +47,14 @@ public sealed class FastRcnnInference : Op
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
-        var (logits, deltas, proposals, count, sizes) = (inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);
+        if (Stages <= 0) throw new ShapeException($"FastRcnnInference needs at least one stage, got {Stages}");
+        var (logits, deltas, proposals, count, sizes) = (inputs[0], inputs[Stages], inputs[Stages + 1], inputs[Stages + 2], inputs[Stages + 3]);
         if (NumClasses <= 0 || DetectionsPerImage <= 0 || Weights.Length != 4)
             throw new ShapeException($"FastRcnnInference needs classes > 0, detections per image > 0 and 4 weights ({Describe()})");
         ExpectRank(proposals, 3, "FastRcnnInference proposals");
         int n = proposals[0], rows = n * proposals[1];
         if (proposals[2] != 4) throw new ShapeException($"FastRcnnInference proposals {Tensor.ShapeString(proposals)} must be [N, P, 4]");
-        if (!logits.SequenceEqual(new[] { rows, NumClasses + 1 }))
+        if (Enumerable.Range(0, Stages).Any(s => !inputs[s].SequenceEqual(new[] { rows, NumClasses + 1 })))
             throw new ShapeException($"FastRcnnInference class logits {Tensor.ShapeString(logits)} must be [{rows}, {NumClasses + 1}]");
         int boxColumns = 4 * (ClassAgnostic ? 1 : NumClasses);
         if (!deltas.SequenceEqual(new[] { rows, boxColumns }))
@@ -62,5 +66,5 @@ public sealed class FastRcnnInference : Op
     }
 
     public override string Describe() =>
-        $"classes={NumClasses}{(ClassAgnostic ? " agnostic" : "")} weights=({string.Join(", ", Weights)}) score>{ScoreThreshold} nms>{NmsThreshold} top={DetectionsPerImage}";
+        $"classes={NumClasses}{(ClassAgnostic ? " agnostic" : "")}{(Stages > 1 ? $" stages={Stages}" : "")} weights=({string.Join(", ", Weights)}) score>{ScoreThreshold} nms>{NmsThreshold} top={DetectionsPerImage}";
 }

@@ -51,6 +51,7 @@ public static class Registries
         var r = new Registry<RoiHeadsBuilder>("ROI_HEADS");
         r.Register("StandardROIHeads", Modeling.RoiHeads.StandardRoiHeads);
         r.Register("Res5ROIHeads", Modeling.RoiHeads.Res5RoiHeads);
+        r.Register("CascadeROIHeads", Modeling.RoiHeads.CascadeRoiHeads);
         return r;
     }
 

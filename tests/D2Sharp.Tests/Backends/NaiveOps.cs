@@ -417,12 +417,12 @@ internal static class NaiveOps
     }
 
     /// <summary>
-    /// <c>fast_rcnn_inference_single_image</c> per image: softmax, class boxes from the deltas,
+    /// <c>fast_rcnn_inference_single_image</c> per image: softmax (averaged over cascade stages), class boxes from the deltas,
     /// rows with anything non-finite dropped, clip, (proposal, class) pairs above the threshold,
     /// greedy NMS within each class, all by score descending (ties in pair order), the first D.
     /// </summary>
     public static (double[] Boxes, double[] Scores, double[] Classes, double[] Count) FastRcnnInference(FastRcnnInference op,
-        float[] logits, float[] deltas, float[] proposals, int[] counts, int[] sizes, int perImage)
+        float[][] stageLogits, float[] deltas, float[] proposals, int[] counts, int[] sizes, int perImage)
     {
         int n = counts.Length, k = op.NumClasses, d = op.DetectionsPerImage, perRow = op.ClassAgnostic ? 1 : k;
         var outBoxes = new double[n * d * 4];
@@ -435,10 +435,15 @@ internal static class NaiveOps
             for (int r = 0; r < counts[b]; r++)
             {
                 int row = b * perImage + r;
-                var z = Enumerable.Range(0, k + 1).Select(j => (double)logits[row * (k + 1) + j]).ToArray();
-                double max = z.Max();
-                var e = z.Select(v => Math.Exp(v - max)).ToArray();
-                var probs = e.Select(v => v / e.Sum()).ToArray();
+                // The mean of every stage's softmax (one stage: its softmax).
+                var probs = new double[k + 1];
+                foreach (var logits in stageLogits)
+                {
+                    var z = Enumerable.Range(0, k + 1).Select(j => (double)logits[row * (k + 1) + j]).ToArray();
+                    double max = z.Max();
+                    var e = z.Select(v => Math.Exp(v - max)).ToArray();
+                    for (int j = 0; j <= k; j++) probs[j] += e[j] / e.Sum() / stageLogits.Length;
+                }
                 var boxes = Enumerable.Range(0, perRow).Select(j => Decode(proposals.AsSpan(row * 4, 4), deltas.AsSpan((row * perRow + j) * 4, 4), op.Weights, op.ScaleClamp)).ToArray();
                 if (!probs.All(double.IsFinite) || !boxes.All(bx => bx.All(double.IsFinite))) continue;
                 double h = sizes[2 * b], w = sizes[2 * b + 1];
@@ -496,6 +501,22 @@ internal static class NaiveOps
             }
         }
         return (outBoxes, outScores, outClasses, outCount);
+    }
+
+    /// <summary>Each counted box moved by its 4 deltas and clamped to its image; zeros past the count.</summary>
+    public static double[] RefineBoxes(RefineBoxes op, float[] deltas, float[] boxes, int[] counts, int[] sizes, int perImage)
+    {
+        var y = new double[boxes.Length];
+        for (int b = 0; b < counts.Length; b++)
+        for (int r = 0; r < counts[b]; r++)
+        {
+            int row = b * perImage + r;
+            var box = Decode(boxes.AsSpan(row * 4, 4), deltas.AsSpan(row * 4, 4), op.Weights, op.ScaleClamp);
+            double h = sizes[2 * b], w = sizes[2 * b + 1];
+            double[] clipped = [Math.Clamp(box[0], 0, w), Math.Clamp(box[1], 0, h), Math.Clamp(box[2], 0, w), Math.Clamp(box[3], 0, h)];
+            clipped.CopyTo(y, row * 4);
+        }
+        return y;
     }
 
     private static double[] Decode(ReadOnlySpan<float> box, ReadOnlySpan<float> delta, float[] weights, float clamp)

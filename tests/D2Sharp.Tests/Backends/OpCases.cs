@@ -25,7 +25,7 @@ internal static class OpCases
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
             .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
             .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases())
-            .Concat(RetinaNetInferenceCases());
+            .Concat(RetinaNetInferenceCases()).Concat(RefineBoxesCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -424,6 +424,19 @@ internal static class OpCases
         }
     }
 
+    private static IEnumerable<OpCase> RefineBoxesCases()
+    {
+        var rng = new Random(1900);
+        int[] sizes = [40, 50, 30, 60];
+        var (boxes, _) = ClusteredCandidates(rng, Batch, 9, sizes);
+        for (int i = 0; i < boxes.Data.Length; i++)
+            if (float.IsNaN(boxes.Data[i])) boxes.Data[i] = 3;
+        var deltas = Random(rng, [Batch * 9, 4], 4);
+        var op = new RefineBoxes { Weights = [20, 20, 10, 10] };
+        yield return new OpCase($"RefineBoxes {op.Describe()}", op, [deltas, boxes, new Tensor([Batch], [9, 6]), new Tensor([Batch, 2], sizes)],
+            new Dictionary<string, Tensor>(), () => [NaiveOps.RefineBoxes(op, deltas.Data, boxes.Data, [9, 6], sizes, 9)], 1);
+    }
+
     private static IEnumerable<OpCase> SpatialMeanCases()
     {
         int index = 0;
@@ -510,12 +523,14 @@ internal static class OpCases
 
     private static IEnumerable<OpCase> FastRcnnInferenceCases()
     {
-        var cases = new (int N, int P, int K, int[] Counts, bool Agnostic, float Threshold, int D)[]
+        var cases = new (int N, int P, int K, int[] Counts, bool Agnostic, float Threshold, int D, int Stages)[]
         {
-            (Batch, 6, 3, [6, 4], false, 0.05f, 5),
-            (1, 8, 4, [8], true, 0.05f, 100),
+            (Batch, 6, 3, [6, 4], false, 0.05f, 5, 1),
+            (1, 8, 4, [8], true, 0.05f, 100, 1),
             // 400 proposals × 5 classes over a threshold of 0: more than 1000 pairs, so one NMS per class.
-            (1, 400, 5, [400], false, 0f, 100),
+            (1, 400, 5, [400], false, 0f, 100, 1),
+            // Cascade R-CNN: three stages' softmaxes averaged, class-agnostic boxes.
+            (Batch, 7, 3, [7, 5], true, 0.05f, 6, 3),
         };
         int index = 0;
         foreach (var c in cases)
@@ -525,14 +540,14 @@ internal static class OpCases
             var (proposals, _) = ClusteredCandidates(rng, c.N, c.P, sizes);
             for (int i = 0; i < proposals.Data.Length; i++)
                 if (float.IsNaN(proposals.Data[i])) proposals.Data[i] = 5;
-            var logits = Random(rng, [c.N * c.P, c.K + 1], 3);
-            logits.Data[(c.K + 1) * 1 + 2] = float.NaN;
+            var logits = Enumerable.Range(0, c.Stages).Select(_ => Random(rng, [c.N * c.P, c.K + 1], 3)).ToArray();
+            logits[0].Data[(c.K + 1) * 1 + 2] = float.NaN;
             var deltas = Random(rng, [c.N * c.P, 4 * (c.Agnostic ? 1 : c.K)], 2);
-            var op = new FastRcnnInference { NumClasses = c.K, ClassAgnostic = c.Agnostic, ScoreThreshold = c.Threshold, DetectionsPerImage = c.D };
+            var op = new FastRcnnInference { NumClasses = c.K, ClassAgnostic = c.Agnostic, ScoreThreshold = c.Threshold, DetectionsPerImage = c.D, Stages = c.Stages };
             yield return new OpCase($"FastRcnnInference {op.Describe()} N={c.N} P={c.P}", op,
-                [logits, deltas, proposals, new Tensor([c.N], c.Counts), new Tensor([c.N, 2], sizes)], new Dictionary<string, Tensor>(), () =>
+                [.. logits, deltas, proposals, new Tensor([c.N], c.Counts), new Tensor([c.N, 2], sizes)], new Dictionary<string, Tensor>(), () =>
                 {
-                    var (boxes, scores, classes, count) = NaiveOps.FastRcnnInference(op, logits.Data, deltas.Data, proposals.Data, c.Counts, sizes, c.P);
+                    var (boxes, scores, classes, count) = NaiveOps.FastRcnnInference(op, logits.Select(l => l.Data).ToArray(), deltas.Data, proposals.Data, c.Counts, sizes, c.P);
                     return [boxes, scores, classes, count];
                 }, c.K + 1);
         }

@@ -8,7 +8,7 @@ using D2Sharp.Weights;
 namespace D2Sharp.Tests.EndToEnd;
 
 /// <summary>
-/// The detection fixtures whose ROI heads D2Sharp builds (StandardROIHeads, Res5ROIHeads) through
+/// The detection fixtures whose ROI heads D2Sharp builds (StandardROIHeads, Res5ROIHeads, CascadeROIHeads) through
 /// <see cref="ModelScope.Detections"/>, from the original image: every stage the fixture records
 /// up to the instances, under the fixtures' rules — proposals, detections and instances matched
 /// one to one (<see cref="DetectionSets"/>), the box head's rows compared through the proposals'
@@ -18,7 +18,7 @@ namespace D2Sharp.Tests.EndToEnd;
 public class DetectionsFixtureTests
 {
     private static IEnumerable<string> Cases =>
-        FixtureCase.DetectionWithRpn.Where(c => FixtureCase.Load(c).LoadResolvedConfig().GetString("MODEL.ROI_HEADS.NAME") is "StandardROIHeads" or "Res5ROIHeads");
+        FixtureCase.DetectionWithRpn.Where(c => FixtureCase.Load(c).LoadResolvedConfig().GetString("MODEL.ROI_HEADS.NAME") is "StandardROIHeads" or "Res5ROIHeads" or "CascadeROIHeads");
 
     private static InferenceResult Run(FixtureCase c, string device)
     {
@@ -29,7 +29,11 @@ public class DetectionsFixtureTests
 
     [Test]
     public void EveryCaseWhoseRoiHeadsAreBuiltIsHere() =>
-        Assert.That(Cases, Is.EquivalentTo(new[] { "det_faster_rcnn_r50_fpn", "det_faster_rcnn_r50_c4", "det_mask_rcnn_r50_fpn", "det_mask_rcnn_dcnv2", "det_keypoint_rcnn_r50_fpn" }));
+        Assert.That(Cases, Is.EquivalentTo(new[]
+        {
+            "det_faster_rcnn_r50_fpn", "det_faster_rcnn_r50_c4", "det_mask_rcnn_r50_fpn", "det_mask_rcnn_dcnv2", "det_cascade_mask_rcnn_r50_fpn",
+            "det_keypoint_rcnn_r50_fpn",
+        }));
 
     [TestCaseSource(nameof(Cases))]
     public void EveryStageMatchesDetectron2(string caseName)
@@ -42,8 +46,11 @@ public class DetectionsFixtureTests
         int proposals = result["proposals_count"].Span<int>()[0];
         var proposalMatch = MatchSet(expected, "proposals_boxes", "proposals_logits", null,
             result["proposals_boxes"].Data.AsSpan(0, 4 * proposals), result["proposals_logits"].Data.AsSpan(0, proposals), null, caseName);
-        foreach (var name in new[] { "box_features", "box_cls_logits", "box_deltas" })
-            AssertRowsClose($"{caseName}/{name}", result[name], expected[name].ToTensor(), proposalMatch.Match);
+        // Every tensor with a row per proposal: box_features, box_cls_logits, box_deltas (per cascade stage, with its proposals).
+        var rowTied = expected.Keys.Where(k => k.StartsWith("box_")).ToList();
+        Assert.That(rowTied, Is.Not.Empty);
+        foreach (var name in rowTied)
+            AssertRowsClose($"{caseName}/{name}", Rows(result[name]), expected[name].ToTensor(), proposalMatch.Match);
 
         // The detections in resized-image pixels.
         int detections = result["det_count"].Span<int>()[0];
@@ -88,6 +95,9 @@ public class DetectionsFixtureTests
             Assert.That(differing, Is.LessThanOrEqualTo(Math.Max(8, foreground / 100)), $"{what}: instance {i} mask ({foreground} foreground pixels)");
         }
     }
+
+    /// <summary>A [N, P, 4] box tensor as N·P rows; anything else as it is.</summary>
+    private static Tensor Rows(Tensor t) => t.Rank == 3 ? Flatten(t, t.Shape[2]) : t;
 
     /// <summary>[N, D, …] as D rows of <paramref name="width"/> values.</summary>
     private static Tensor Flatten(Tensor t, int width) => new([t.Data.Length / width, width], t.Data);

@@ -78,14 +78,15 @@ public class ModelZooGraphTests
             var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
             Assert.That(e!.Message, Does.Contain("PrecomputedProposals").And.Contain("from a file"));
         }
-        else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.ROI_HEADS.NAME") is "StandardROIHeads" or "Res5ROIHeads")
+        else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.ROI_HEADS.NAME") is "StandardROIHeads" or "Res5ROIHeads" or "CascadeROIHeads")
         {
             var detections = ModelBuilder.Build(cfg, ModelScope.Detections);
             var detectionPlan = detections.PlanForImages(1, 2 * div, 3 * div);
             int perImage = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE"), classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
             Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, perImage, 4 }));
-            Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("box_cls_logits"))[1], Is.EqualTo(classes + 1));
-            if (cfg.GetBool("MODEL.MASK_ON") && cfg.GetString("MODEL.ROI_HEADS.NAME") == "StandardROIHeads")
+            string logits = cfg.GetString("MODEL.ROI_HEADS.NAME") == "CascadeROIHeads" ? "box_cls_logits_stage0" : "box_cls_logits";
+            Assert.That(detectionPlan.ShapeOf(detections.Graph.Output(logits))[1], Is.EqualTo(classes + 1));
+            if (cfg.GetBool("MODEL.MASK_ON") && cfg.GetString("MODEL.ROI_HEADS.NAME") != "Res5ROIHeads")
             {
                 int masks = 2 * cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
                 Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("mask_probs")), Is.EqualTo(new[] { 1, perImage, masks, masks }));

@@ -28,8 +28,8 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
 
     /// <summary>
     /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
-    /// run); TopK, BoxDecode, RpnProposals, FastRcnnInference and RetinaNetInference sort, decode
-    /// and suppress at most a few thousand boxes per image, SpatialMean and MaskRcnnInference read
+    /// run); TopK, BoxDecode, RefineBoxes, RpnProposals, FastRcnnInference and RetinaNetInference
+    /// sort, decode and suppress at most a few thousand boxes per image, SpatialMean and MaskRcnnInference read
     /// each pooled box once: they run the reference kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
@@ -53,6 +53,7 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(ConvTranspose2d)] = new Kernels.ConvTranspose2dKernel(Isa),
         [typeof(MaskRcnnInference)] = ReferenceBackend.Kernels[typeof(MaskRcnnInference)],
         [typeof(RetinaNetInference)] = ReferenceBackend.Kernels[typeof(RetinaNetInference)],
+        [typeof(RefineBoxes)] = ReferenceBackend.Kernels[typeof(RefineBoxes)],
     };
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());

@@ -35,6 +35,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(ConvTranspose2d)] = new ConvTranspose2dKernel(),
         [typeof(MaskRcnnInference)] = new MaskRcnnInferenceKernel(),
         [typeof(RetinaNetInference)] = new RetinaNetInferenceKernel(),
+        [typeof(RefineBoxes)] = new RefineBoxesKernel(),
     };
 
     public override string Name => "reference";

@@ -16,39 +16,56 @@ internal sealed class FastRcnnInferenceKernel : HostKernel
     /// <summary>Ints of scratch per candidate pair: box (4), score, class, kept index, and the NMS workspace.</summary>
     private const int PerCandidate = 7 + BatchedNms.WorkspaceInts;
 
-    /// <summary>Every (proposal, class) pair may pass a threshold of 0, so the scratch holds P·K candidates, plus one proposal's probabilities and boxes.</summary>
+    /// <summary>
+    /// Every (proposal, class) pair may pass a threshold of 0, so the scratch holds P·K candidates,
+    /// plus one proposal's probabilities (and one stage's, when stages are averaged) and boxes.
+    /// </summary>
     private static (int Candidates, int RowFloats) Sizes(FastRcnnInference op, int proposals) =>
-        (proposals * op.NumClasses, op.NumClasses + 1 + 4 * op.NumClasses);
+        (proposals * op.NumClasses, 2 * (op.NumClasses + 1) + 4 * op.NumClasses);
 
     public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
     {
-        var (candidates, rowFloats) = Sizes((FastRcnnInference)node.Op, plan.ShapeOf(node.Inputs[2])[1]);
+        var op = (FastRcnnInference)node.Op;
+        var (candidates, rowFloats) = Sizes(op, plan.ShapeOf(node.Inputs[op.Stages + 1])[1]);
         return workers * ((long)candidates * PerCandidate + rowFloats) * sizeof(int);
     }
 
-    public override void Run(KernelArgs args) => args.Parallel(args.Inputs[2].Shape[0]);
+    public override void Run(KernelArgs args) => args.Parallel(args.Inputs[((FastRcnnInference)args.Op).Stages + 1].Shape[0]);
 
     public override void Row(KernelArgs args, int index, int worker)
     {
         var op = (FastRcnnInference)args.Op;
-        int k = op.NumClasses, perImage = args.Inputs[2].Shape[1];
+        int k = op.NumClasses, s = op.Stages, perImage = args.Inputs[s + 1].Shape[1];
         var (capacity, rowFloats) = Sizes(op, perImage);
         var scratch = args.ScratchOf<int>(worker, capacity * PerCandidate + rowFloats);
         var candidates = new Candidates(scratch, capacity);
-        var probs = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate)..])[..(k + 1)];
-        var rowBoxes = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate + k + 1)..])[..(4 * k)];
-        var sizes = args.Inputs[4].Span<int>();
+        var rowFloatsSpan = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate)..]);
+        var probs = rowFloatsSpan[..(k + 1)];
+        var stageProbs = rowFloatsSpan.Slice(k + 1, k + 1);
+        var rowBoxes = rowFloatsSpan.Slice(2 * (k + 1), 4 * k);
+        var sizes = args.Inputs[s + 3].Span<int>();
         float height = sizes[2 * index], width = sizes[2 * index + 1];
         int boxesPerRow = op.ClassAgnostic ? 1 : k;
 
         int count = 0;
-        int proposals = args.Inputs[3].Span<int>()[index];
+        int proposals = args.Inputs[s + 2].Span<int>()[index];
         for (int r = 0; r < proposals; r++)
         {
             int row = index * perImage + r;
             Softmax(args.Inputs[0].Span<float>().Slice(row * (k + 1), k + 1), probs);
-            var proposal = args.Inputs[2].Span<float>().Slice(row * 4, 4);
-            var deltas = args.Inputs[1].Span<float>().Slice(row * 4 * boxesPerRow, 4 * boxesPerRow);
+            if (s > 1)
+            {
+                // Cascade: the stages' probabilities summed in stage order, then times 1/S.
+                for (int stage = 1; stage < s; stage++)
+                {
+                    Softmax(args.Inputs[stage].Span<float>().Slice(row * (k + 1), k + 1), stageProbs);
+                    for (int j = 0; j <= k; j++) probs[j] += stageProbs[j];
+                }
+                float mean = (float)(1.0 / s);
+                for (int j = 0; j <= k; j++) probs[j] *= mean;
+            }
+            var proposal = args.Inputs[s + 1].Span<float>().Slice(row * 4, 4);
+            var deltas = args.Inputs[s].Span<float>().Slice(row * 4 * boxesPerRow, 4 * boxesPerRow);
             bool finite = true;
             for (int j = 0; j < boxesPerRow; j++)
             {
