@@ -32,13 +32,14 @@ internal sealed class RunCommand : ICommand
                           detections: also the ROI heads' box_features, box_cls_logits,
                           box_deltas (a row per proposal slot), det_boxes / det_scores / int64
                           det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE),
-                          with MODEL.MASK_ON mask_probs [N, D, 28, 28], and the instances in
+                          with MODEL.MASK_ON mask_probs [N, D, 28, 28], with MODEL.KEYPOINT_ON
+                          keypoint_heatmaps [N·D, 17, 56, 56], and the instances in
                           original-image pixels, which are printed
           --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
                           float32 [H·W·A, 4] XYXY in Detectron2's order, RPN and ROI tensors as
                           above, and instances_boxes [K, 4] / instances_scores / int64
-                          instances_classes / uint8 instances_masks [K, H, W] (suffixed _<i> per
-                          image when the input is a batch)
+                          instances_classes / uint8 instances_masks [K, H, W] / instances_keypoints
+                          [K, 17, 3] (x, y, score) (suffixed _<i> per image when the input is a batch)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -82,7 +83,7 @@ internal sealed class RunCommand : ICommand
 
     private static void PrintInstances(TextWriter output, int image, Instances instances)
     {
-        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
+        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")}{(instances.Keypoints != null ? " with keypoints" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
         for (int k = 0; k < Math.Min(instances.Count, 10); k++)
         {
             var b = instances.Boxes.AsSpan(4 * k, 4);
@@ -107,6 +108,8 @@ internal sealed class RunCommand : ICommand
                 for (int k = 0; k < masks.Count; k++) masks[k].CopyTo(bytes.AsSpan(k * x.ImageHeight * x.ImageWidth, x.ImageHeight * x.ImageWidth));
                 yield return new($"instances_masks{suffix}", new Tensor([x.Count, x.ImageHeight, x.ImageWidth], bytes));
             }
+            if (x.Keypoints is { } keypoints)
+                yield return new($"instances_keypoints{suffix}", new Tensor([x.Count, x.KeypointsPerInstance, 3], keypoints));
         }
     }
 

@@ -22,11 +22,12 @@ public enum ModelScope
     /// <summary>
     /// The whole R-CNN model as <c>DefaultPredictor</c> runs it, as far as D2Sharp builds it today:
     /// everything of <see cref="Rpn"/>, then the ROI heads (<c>MODEL.ROI_HEADS.NAME</c>; today the
-    /// box path of <c>StandardROIHeads</c> and <c>Res5ROIHeads</c>, and the former's mask path): adds
+    /// box path of <c>StandardROIHeads</c>, <c>CascadeROIHeads</c> and <c>Res5ROIHeads</c>, and the
+    /// first two's mask and keypoint paths; or RetinaNet's head): adds
     /// <c>box_features</c>, <c>box_cls_logits</c>, <c>box_deltas</c>, the detections
-    /// <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>, <c>det_count</c> and with a mask head
-    /// <c>mask_probs</c>, which a session turns into per-image
-    /// <see cref="Runtime.Instances"/> in original-image pixels. Needs <c>GeneralizedRCNN</c> with an RPN.
+    /// <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>, <c>det_count</c>, with a mask head
+    /// <c>mask_probs</c> and with a keypoint head <c>keypoint_heatmaps</c>, which a session turns into per-image
+    /// <see cref="Runtime.Instances"/> in original-image pixels. Needs <c>GeneralizedRCNN</c> with an RPN, or <c>RetinaNet</c>.
     /// </summary>
     Detections,
 }

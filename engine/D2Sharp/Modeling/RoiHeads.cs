@@ -9,9 +9,10 @@ public sealed record Proposals(Value Boxes, Value Count);
 
 /// <summary>
 /// An R-CNN model's detections per image, in resized-image pixels: boxes [N, D, 4], scores [N, D],
-/// int64 classes [N, D] and the count [N]; with a mask head, each detection's mask probabilities [N, D, S, S].
+/// int64 classes [N, D] and the count [N]; with a mask head, each detection's mask probabilities [N, D, S, S];
+/// with a keypoint head, each detection's keypoint heatmaps, a feature map [N·D, K, S, S].
 /// </summary>
-public sealed record Detections(Value Boxes, Value Scores, Value Classes, Value Count, Value? MaskProbs = null);
+public sealed record Detections(Value Boxes, Value Scores, Value Classes, Value Count, Value? MaskProbs = null, Value? KeypointHeatmaps = null);
 
 /// <summary>
 /// Builds ROI heads into the graph, as Detectron2's <c>build_roi_heads(cfg, input_shape)</c>: from
@@ -34,6 +35,12 @@ public delegate Value BoxHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled
 public delegate Value MaskHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled);
 
 /// <summary>
+/// Builds a keypoint head (<c>MODEL.ROI_KEYPOINT_HEAD.NAME</c>) on the detections' pooled features
+/// and returns its heatmaps, a feature map [R, K, S', S'].
+/// </summary>
+public delegate Value KeypointHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled);
+
+/// <summary>
 /// Detectron2's ROI heads at test time, box path: <c>StandardROIHeads</c> (pooler, box head,
 /// predictor, <c>fast_rcnn_inference</c>) and <c>Res5ROIHeads</c> (pooler, res5 stage, mean,
 /// predictor, <c>fast_rcnn_inference</c>).
@@ -47,7 +54,7 @@ public static class RoiHeads
     /// box head, <c>FastRCNNOutputLayers</c> (<c>cls_score</c>, <c>bbox_pred</c>) and its inference.
     /// Outputs <c>box_features</c>, <c>box_cls_logits</c>, <c>box_deltas</c> (one row per
     /// proposal slot) and <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>,
-    /// <c>det_count</c>; with <c>MASK_ON</c> the mask path after them. The keypoint head is not built yet.
+    /// <c>det_count</c>; then the mask and keypoint paths when <c>MASK_ON</c> / <c>KEYPOINT_ON</c>.
     /// </summary>
     public static Detections StandardRoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
         Proposals proposals, Value imageSizes)
@@ -63,7 +70,7 @@ public static class RoiHeads
         var (logits, deltas) = FastRcnnPredictor(graph, boxFeatures, FlatSize(boxFeatures, resolution), classes, agnostic, $"{Prefix}.box_predictor", "");
         var detections = FastRcnnInference(cfg, graph, [logits], deltas, RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
             classes, agnostic, proposals, imageSizes);
-        return cfg.GetBool("MODEL.MASK_ON") ? MaskPath(cfg, graph, inFeatures, detections) : detections;
+        return InstanceHeads(cfg, graph, inFeatures, detections);
     }
 
     /// <summary>
@@ -109,7 +116,53 @@ public static class RoiHeads
             deltas = stageDeltas;
         }
         var detections = FastRcnnInference(cfg, graph, logits, deltas!, weights, classes, agnostic: true, proposals, imageSizes);
-        return cfg.GetBool("MODEL.MASK_ON") ? MaskPath(cfg, graph, inFeatures, detections) : detections;
+        return InstanceHeads(cfg, graph, inFeatures, detections);
+    }
+
+    /// <summary>The heads that run on the detections: the mask head with <c>MASK_ON</c>, the keypoint head with <c>KEYPOINT_ON</c>.</summary>
+    private static Detections InstanceHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> inFeatures, Detections detections)
+    {
+        if (cfg.GetBool("MODEL.MASK_ON")) detections = MaskPath(cfg, graph, inFeatures, detections);
+        if (cfg.GetBool("MODEL.KEYPOINT_ON")) detections = KeypointPath(cfg, graph, inFeatures, detections);
+        return detections;
+    }
+
+    /// <summary>
+    /// <c>StandardROIHeads._forward_keypoint</c> at test time: ROIAlign(V2) of the detected boxes with
+    /// <c>ROI_KEYPOINT_HEAD</c>'s pooler settings and the keypoint head (output
+    /// <c>keypoint_heatmaps</c>); <c>heatmaps_to_keypoints</c> runs on the host, per detection.
+    /// </summary>
+    private static Detections KeypointPath(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> inFeatures, Detections detections)
+    {
+        int resolution = cfg.GetInt("MODEL.ROI_KEYPOINT_HEAD.POOLER_RESOLUTION");
+        var pooled = Pool(cfg, graph, inFeatures, new Proposals(detections.Boxes, detections.Count), "MODEL.ROI_KEYPOINT_HEAD", resolution,
+            $"{Prefix}.keypoint_pooler");
+        var heatmaps = Registry.Registries.RoiKeypointHeads.Get(cfg.GetString("MODEL.ROI_KEYPOINT_HEAD.NAME"))(cfg, graph, pooled);
+        graph.MarkOutput("keypoint_heatmaps", heatmaps);
+        return detections with { KeypointHeatmaps = heatmaps };
+    }
+
+    /// <summary>
+    /// Detectron2's <c>KRCNNConvDeconvUpsampleHead</c>: 3×3 convs with ReLU (<c>CONV_DIMS</c>) named
+    /// <c>conv_fcn1</c>…, <c>score_lowres</c> (ConvTranspose2d to <c>NUM_KEYPOINTS</c> channels,
+    /// kernel 4, stride 2, padding 1), then bilinear ×2: heatmaps 4× the pooled size.
+    /// </summary>
+    public static Value KrcnnConvDeconvUpsampleHead(CfgNode cfg, ModelGraph graph, Value pooled)
+    {
+        const string head = $"{Prefix}.keypoint_head";
+        int keypoints = cfg.GetInt("MODEL.ROI_KEYPOINT_HEAD.NUM_KEYPOINTS");
+        if (keypoints <= 0) throw new ModelBuildException($"MODEL.ROI_KEYPOINT_HEAD.NUM_KEYPOINTS = {keypoints} must be positive");
+        var x = pooled;
+        int channels = pooled.Spec.Channels, index = 1;
+        foreach (int dim in cfg.GetIntList("MODEL.ROI_KEYPOINT_HEAD.CONV_DIMS"))
+        {
+            if (dim <= 0) throw new ModelBuildException($"MODEL.ROI_KEYPOINT_HEAD.CONV_DIMS holds {dim}; every conv needs channels > 0");
+            x = Layers.Conv(graph, $"{head}.conv_fcn{index++}", x, new Layers.ConvArgs(channels, dim, 3, 1, 1), NormSpec.None, bias: true, Activation.Relu);
+            channels = dim;
+        }
+        var lowres = new ConvTranspose2d { InChannels = channels, OutChannels = keypoints, Kernel = 4, Stride = 2, Padding = 1 };
+        x = graph.Add($"{head}.score_lowres", lowres, [x], new ShapeSpec(keypoints, 1));
+        return graph.Add($"{head}.upsample", new UpsampleBilinear2x(), [x], new ShapeSpec(keypoints, 1), valueName: "keypoint_heatmaps");
     }
 
     /// <summary>

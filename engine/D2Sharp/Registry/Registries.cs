@@ -23,6 +23,9 @@ public static class Registries
     /// <summary><c>MODEL.ROI_MASK_HEAD.NAME</c> → mask head builder.</summary>
     public static Registry<MaskHeadBuilder> RoiMaskHeads { get; } = CreateRoiMaskHeads();
 
+    /// <summary><c>MODEL.ROI_KEYPOINT_HEAD.NAME</c> → keypoint head builder.</summary>
+    public static Registry<KeypointHeadBuilder> RoiKeypointHeads { get; } = CreateRoiKeypointHeads();
+
     private static Registry<BackboneBuilder> CreateBackbones()
     {
         var r = new Registry<BackboneBuilder>("BACKBONE");
@@ -66,6 +69,13 @@ public static class Registries
     {
         var r = new Registry<MaskHeadBuilder>("ROI_MASK_HEAD");
         r.Register("MaskRCNNConvUpsampleHead", Modeling.RoiHeads.MaskRcnnConvUpsampleHead);
+        return r;
+    }
+
+    private static Registry<KeypointHeadBuilder> CreateRoiKeypointHeads()
+    {
+        var r = new Registry<KeypointHeadBuilder>("ROI_KEYPOINT_HEAD");
+        r.Register("KRCNNConvDeconvUpsampleHead", Modeling.RoiHeads.KrcnnConvDeconvUpsampleHead);
         return r;
     }
 }

@@ -244,13 +244,16 @@ public sealed class InferenceSession : IDisposable
             return null;
         int d = scores.Shape[1];
         var masks = Find("mask_probs");
-        int maskSize = masks?.Shape[3] ?? 0;
+        var heatmaps = Find("keypoint_heatmaps");
+        int maskSize = masks?.Shape[3] ?? 0, keypoints = heatmaps?.Shape[1] ?? 0, heatmapSize = heatmaps?.Shape[3] ?? 0;
+        int maskLength = maskSize * maskSize, mapsLength = keypoints * heatmapSize * heatmapSize;
         return Enumerable.Range(0, imageSizes.Count).Select(i =>
         {
             int kept = count.Span<int>()[i];
-            var probs = masks == null ? default : masks.Data.AsSpan(i * d * maskSize * maskSize, kept * maskSize * maskSize);
+            var heads = new HeadOutputs(masks == null ? default : masks.Data.AsSpan(i * d * maskLength, kept * maskLength), maskSize,
+                heatmaps == null ? default : heatmaps.Data.AsSpan(i * d * mapsLength, kept * mapsLength), keypoints, heatmapSize);
             return Instances.Postprocess(boxes.Data.AsSpan(i * d * 4, kept * 4), scores.Data.AsSpan(i * d, kept),
-                classes.Span<long>().Slice(i * d, kept), imageSizes[i], originalSizes[i], probs, maskSize);
+                classes.Span<long>().Slice(i * d, kept), imageSizes[i], originalSizes[i], heads);
         }).ToList();
     }
 

@@ -7,8 +7,11 @@ namespace D2Sharp.Runtime;
 /// </summary>
 public sealed class Instances
 {
-    internal Instances(int imageHeight, int imageWidth, float[] boxes, float[] scores, int[] classes, IReadOnlyList<BitMask>? masks)
+    internal Instances(int imageHeight, int imageWidth, float[] boxes, float[] scores, int[] classes, IReadOnlyList<BitMask>? masks,
+        float[]? keypoints, int keypointsPerInstance)
     {
+        Keypoints = keypoints;
+        KeypointsPerInstance = keypointsPerInstance;
         ImageHeight = imageHeight;
         ImageWidth = imageWidth;
         Boxes = boxes;
@@ -27,22 +30,31 @@ public sealed class Instances
     public int[] Classes { get; }
     /// <summary>Each instance's mask over the original image, for models with a mask head; null otherwise.</summary>
     public IReadOnlyList<BitMask>? Masks { get; }
+    /// <summary>
+    /// For models with a keypoint head, [Count, <see cref="KeypointsPerInstance"/>, 3] row-major:
+    /// x, y in original-image pixels and the score of each keypoint; null otherwise.
+    /// </summary>
+    public float[]? Keypoints { get; }
+    public int KeypointsPerInstance { get; }
 
     /// <summary>
     /// Detectron2's <c>detector_postprocess</c> on one image's detections (resized-image pixels):
     /// x scaled by original width / resized width and y likewise (in float32, as the boxes are),
-    /// clipped to the original image, instances whose box is then empty dropped, and with a mask
-    /// head each kept instance's <paramref name="maskSize"/>² probabilities pasted into its box
-    /// (<c>paste_masks_in_image</c>, threshold 0.5). <paramref name="maskSize"/> 0 means no masks.
+    /// clipped to the original image, instances whose box is then empty dropped; with a mask head
+    /// each kept instance's probabilities pasted into its box (<c>paste_masks_in_image</c>,
+    /// threshold 0.5); with a keypoint head each kept instance's keypoints decoded from its heatmaps
+    /// on its resized-image box (<c>heatmaps_to_keypoints</c>), then scaled like the boxes.
     /// </summary>
     public static Instances Postprocess(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<long> classes,
-        (int Height, int Width) resized, (int Height, int Width) original, ReadOnlySpan<float> maskProbs = default, int maskSize = 0)
+        (int Height, int Width) resized, (int Height, int Width) original, HeadOutputs heads = default)
     {
         float scaleX = (float)((double)original.Width / resized.Width), scaleY = (float)((double)original.Height / resized.Height);
         var keptBoxes = new List<float>();
         var keptScores = new List<float>();
         var keptClasses = new List<int>();
-        var masks = maskSize > 0 ? new List<BitMask>() : null;
+        var masks = heads.MaskSize > 0 ? new List<BitMask>() : null;
+        var keypoints = heads.Keypoints > 0 ? new List<float>() : null;
+        var decoded = new float[3 * heads.Keypoints];
         for (int i = 0; i < scores.Length; i++)
         {
             float x1 = Math.Clamp(boxes[4 * i] * scaleX, 0f, original.Width), y1 = Math.Clamp(boxes[4 * i + 1] * scaleY, 0f, original.Height);
@@ -51,9 +63,28 @@ public sealed class Instances
             keptBoxes.AddRange([x1, y1, x2, y2]);
             keptScores.Add(scores[i]);
             keptClasses.Add((int)classes[i]);
-            masks?.Add(MaskPaste.Paste(maskProbs.Slice(i * maskSize * maskSize, maskSize * maskSize), maskSize, [x1, y1, x2, y2],
-                original.Height, original.Width));
+            int mask = heads.MaskSize * heads.MaskSize;
+            masks?.Add(MaskPaste.Paste(heads.MaskProbs.Slice(i * mask, mask), heads.MaskSize, [x1, y1, x2, y2], original.Height, original.Width));
+            if (keypoints == null) continue;
+            int maps = heads.Keypoints * heads.HeatmapSize * heads.HeatmapSize;
+            KeypointDecode.Decode(heads.Heatmaps.Slice(i * maps, maps), heads.Keypoints, heads.HeatmapSize, boxes.Slice(4 * i, 4), decoded);
+            for (int k = 0; k < heads.Keypoints; k++) keypoints.AddRange([decoded[3 * k] * scaleX, decoded[3 * k + 1] * scaleY, decoded[3 * k + 2]]);
         }
-        return new Instances(original.Height, original.Width, keptBoxes.ToArray(), keptScores.ToArray(), keptClasses.ToArray(), masks);
+        return new Instances(original.Height, original.Width, keptBoxes.ToArray(), keptScores.ToArray(), keptClasses.ToArray(), masks,
+            keypoints?.ToArray(), heads.Keypoints);
     }
+}
+
+/// <summary>
+/// One image's outputs of the heads that run on its detections, row d for detection d: mask
+/// probabilities [D, S, S] (<see cref="MaskSize"/> 0: no mask head) and keypoint heatmaps
+/// [D, K, S', S'] (<see cref="Keypoints"/> 0: no keypoint head).
+/// </summary>
+public readonly ref struct HeadOutputs(ReadOnlySpan<float> maskProbs, int maskSize, ReadOnlySpan<float> heatmaps, int keypoints, int heatmapSize)
+{
+    public readonly ReadOnlySpan<float> MaskProbs = maskProbs;
+    public readonly int MaskSize = maskSize;
+    public readonly ReadOnlySpan<float> Heatmaps = heatmaps;
+    public readonly int Keypoints = keypoints;
+    public readonly int HeatmapSize = heatmapSize;
 }

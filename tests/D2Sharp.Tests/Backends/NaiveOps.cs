@@ -394,6 +394,24 @@ internal static class NaiveOps
         return y;
     }
 
+    /// <summary>torch's bilinear interpolate ×2, align_corners False: source (dst + 0.5) / 2 − 0.5 clamped at 0, neighbours clamped to the edge.</summary>
+    public static double[] UpsampleBilinear2x(float[] x, int[] shape)
+    {
+        int planes = shape[0] * shape[1], h = shape[2], w = shape[3];
+        var y = new double[planes * 4 * h * w];
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < 2 * h; oy++)
+        for (int ox = 0; ox < 2 * w; ox++)
+        {
+            double sy = Math.Max((oy + 0.5) / 2 - 0.5, 0), sx = Math.Max((ox + 0.5) / 2 - 0.5, 0);
+            int y0 = Math.Min((int)sy, h - 1), x0 = Math.Min((int)sx, w - 1), y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
+            double ly = sy - y0, lx = sx - x0;
+            double V(int yy, int xx) => x[(p * h + yy) * w + xx];
+            y[(p * 2 * h + oy) * 2 * w + ox] = (1 - ly) * ((1 - lx) * V(y0, x0) + lx * V(y0, x1)) + ly * ((1 - lx) * V(y1, x0) + lx * V(y1, x1));
+        }
+        return y;
+    }
+
     /// <summary>torch's <c>x.mean(dim=[2, 3])</c> on NCHW.</summary>
     public static double[] SpatialMean(float[] x, int[] shape)
     {

@@ -25,7 +25,7 @@ internal static class OpCases
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
             .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
             .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases())
-            .Concat(RetinaNetInferenceCases()).Concat(RefineBoxesCases());
+            .Concat(RetinaNetInferenceCases()).Concat(RefineBoxesCases()).Concat(UpsampleBilinear2xCases());
 
     private const int Batch = 2;
     private static readonly (int H, int W)[] Sizes = [(5, 7), (7, 5), (1, 1), (13, 9), (2, 3)];
@@ -435,6 +435,17 @@ internal static class OpCases
         var op = new RefineBoxes { Weights = [20, 20, 10, 10] };
         yield return new OpCase($"RefineBoxes {op.Describe()}", op, [deltas, boxes, new Tensor([Batch], [9, 6]), new Tensor([Batch, 2], sizes)],
             new Dictionary<string, Tensor>(), () => [NaiveOps.RefineBoxes(op, deltas.Data, boxes.Data, [9, 6], sizes, 9)], 1);
+    }
+
+    private static IEnumerable<OpCase> UpsampleBilinear2xCases()
+    {
+        int index = 0;
+        foreach (var shape in new[] { new[] { Batch, 17, 5, 7 }, [1, 3, 1, 1], [1, 20, 4, 3] })
+        {
+            var x = Random(new Random(2000 + index++), shape);
+            yield return new OpCase($"UpsampleBilinear2x {Tensor.ShapeString(shape)}", new UpsampleBilinear2x(), [x], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.UpsampleBilinear2x(x.Data, shape)], 4);
+        }
     }
 
     private static IEnumerable<OpCase> SpatialMeanCases()

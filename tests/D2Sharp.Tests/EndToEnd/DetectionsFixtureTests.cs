@@ -64,6 +64,12 @@ public class DetectionsFixtureTests
             AssertRowsClose($"{caseName}/mask_probs", Flatten(probs, probs.Shape[2] * probs.Shape[3]),
                 Flatten(expected["mask_probs"].ToTensor(), probs.Shape[2] * probs.Shape[3]), detectionMatch.Match, absolute: 2e-2);
         }
+        if (expected.ContainsKey("keypoint_heatmaps"))
+        {
+            var heatmaps = result["keypoint_heatmaps"];
+            int width = heatmaps.Shape[1] * heatmaps.Shape[2] * heatmaps.Shape[3];
+            AssertRowsClose($"{caseName}/keypoint_heatmaps", Flatten(heatmaps, width), Flatten(expected["keypoint_heatmaps"].ToTensor(), width), detectionMatch.Match);
+        }
 
         // The instances in original-image pixels.
         var instances = result.Instances!.Single();
@@ -74,6 +80,25 @@ public class DetectionsFixtureTests
         Assert.That(instances.Count, Is.EqualTo(c.Json.GetProperty("counts").GetProperty("instances").GetInt32()));
         if (expected.ContainsKey("instances_masks"))
             AssertMasksMatch(caseName, instances.Masks!, expected["instances_masks"].ToTensor(), instanceMatch.Match);
+        if (expected.ContainsKey("instances_keypoints"))
+            AssertKeypointsMatch(caseName, instances, expected["instances_keypoints"].ToTensor(), instanceMatch.Match);
+    }
+
+    /// <summary>The fixtures' keypoint rule: x and y within 1e-3·max(1, max|coordinate|), the score within 1e-3·max(1, max score).</summary>
+    private static void AssertKeypointsMatch(string what, Instances instances, Tensor expected, int[] match)
+    {
+        int k = expected.Shape[1];
+        Assert.That(instances.KeypointsPerInstance, Is.EqualTo(k), $"{what}: keypoints per instance");
+        var e = expected.Data;
+        double coords = 1e-3 * Math.Max(1, Enumerable.Range(0, e.Length).Where(i => i % 3 != 2).Max(i => Math.Abs(e[i])));
+        double scores = 1e-3 * Math.Max(1, Enumerable.Range(0, e.Length).Where(i => i % 3 == 2).Max(i => Math.Abs(e[i])));
+        for (int i = 0; i < match.Length; i++)
+            for (int j = 0; j < 3 * k; j++)
+            {
+                double a = instances.Keypoints![match[i] * 3 * k + j], x = e[i * 3 * k + j];
+                Assert.That(Math.Abs(a - x), Is.LessThanOrEqualTo(j % 3 == 2 ? scores : coords),
+                    $"{what}: instance {i} keypoint {j / 3} {"xys"[j % 3]} is {a}, expected {x}");
+            }
     }
 
     /// <summary>The fixtures' mask rule: per instance at most max(8, 1 % of the expected mask's foreground) differing pixels.</summary>

@@ -92,7 +92,13 @@ public class ModelZooGraphTests
                 Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("mask_probs")), Is.EqualTo(new[] { 1, perImage, masks, masks }));
             }
             Assert.That(detections.Graph.Parameters.Select(p => p.Name).Where(n => n.StartsWith("roi_heads.")),
-                Has.All.StartsWith("roi_heads.box_head.").Or.StartsWith("roi_heads.box_predictor.").Or.StartsWith("roi_heads.res5.").Or.StartsWith("roi_heads.mask_head."));
+                Has.All.StartsWith("roi_heads.box_head.").Or.StartsWith("roi_heads.box_predictor.").Or.StartsWith("roi_heads.res5.").Or.StartsWith("roi_heads.mask_head.").Or.StartsWith("roi_heads.keypoint_head."));
+            if (cfg.GetBool("MODEL.KEYPOINT_ON"))
+            {
+                int maps = 4 * cfg.GetInt("MODEL.ROI_KEYPOINT_HEAD.POOLER_RESOLUTION");
+                Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("keypoint_heatmaps")),
+                    Is.EqualTo(new[] { perImage, cfg.GetInt("MODEL.ROI_KEYPOINT_HEAD.NUM_KEYPOINTS"), maps, maps }));
+            }
         }
     }
 

@@ -21,7 +21,7 @@ public class InstancesTests
     public void AMaskOfOnesFillsItsBoxAndSpillsAtMostAPixelAroundIt()
     {
         var probs = Enumerable.Repeat(1f, 28 * 28).ToArray();
-        var instances = Instances.Postprocess([4, 6, 14, 10], [0.9f], [0], (20, 20), (20, 20), probs, 28);
+        var instances = Instances.Postprocess([4, 6, 14, 10], [0.9f], [0], (20, 20), (20, 20), new HeadOutputs(probs, 28, default, 0, 0));
         var mask = instances.Masks!.Single();
         for (int y = 0; y < 20; y++)
             for (int x = 0; x < 20; x++)
@@ -38,7 +38,7 @@ public class InstancesTests
     public void TheThresholdIsOneHalf(float probability, int inside)
     {
         var probs = Enumerable.Repeat(probability, 28 * 28).ToArray();
-        var mask = Instances.Postprocess([2, 2, 12, 12], [1f], [0], (16, 16), (16, 16), probs, 28).Masks![0];
+        var mask = Instances.Postprocess([2, 2, 12, 12], [1f], [0], (16, 16), (16, 16), new HeadOutputs(probs, 28, default, 0, 0)).Masks![0];
         int set = 0;
         for (int y = 2; y < 12; y++)
             for (int x = 2; x < 12; x++)
@@ -51,7 +51,7 @@ public class InstancesTests
     {
         // Box x 1…2 in a 3×3 image: only the middle column's centres map inside the mask's samples.
         var probs = Enumerable.Repeat(1f, 28 * 28).ToArray();
-        var mask = Instances.Postprocess([1, 0, 2, 3], [1f], [0], (3, 3), (3, 3), probs, 28).Masks![0];
+        var mask = Instances.Postprocess([1, 0, 2, 3], [1f], [0], (3, 3), (3, 3), new HeadOutputs(probs, 28, default, 0, 0)).Masks![0];
         Assert.That(mask.ToRleCounts(), Is.EqualTo(new long[] { 3, 3, 3 }));
         Assert.That(mask.Area, Is.EqualTo(3));
         var bytes = new byte[9];

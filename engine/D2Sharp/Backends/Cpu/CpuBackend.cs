@@ -29,8 +29,9 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
     /// <summary>
     /// This backend's kernel of each op type. Anchor grids are computed once per plan (never per
     /// run); TopK, BoxDecode, RefineBoxes, RpnProposals, FastRcnnInference and RetinaNetInference
-    /// sort, decode and suppress at most a few thousand boxes per image, SpatialMean and MaskRcnnInference read
-    /// each pooled box once: they run the reference kernel.
+    /// sort, decode and suppress at most a few thousand boxes per image; SpatialMean,
+    /// MaskRcnnInference and UpsampleBilinear2x touch each pooled box once: they run the reference
+    /// kernel.
     /// </summary>
     internal IReadOnlyDictionary<Type, HostKernel> Kernels => _kernels ??= new Dictionary<Type, HostKernel>
     {
@@ -54,6 +55,7 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(MaskRcnnInference)] = ReferenceBackend.Kernels[typeof(MaskRcnnInference)],
         [typeof(RetinaNetInference)] = ReferenceBackend.Kernels[typeof(RetinaNetInference)],
         [typeof(RefineBoxes)] = ReferenceBackend.Kernels[typeof(RefineBoxes)],
+        [typeof(UpsampleBilinear2x)] = ReferenceBackend.Kernels[typeof(UpsampleBilinear2x)],
     };
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());

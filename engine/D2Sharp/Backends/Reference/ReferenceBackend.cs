@@ -36,6 +36,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(MaskRcnnInference)] = new MaskRcnnInferenceKernel(),
         [typeof(RetinaNetInference)] = new RetinaNetInferenceKernel(),
         [typeof(RefineBoxes)] = new RefineBoxesKernel(),
+        [typeof(UpsampleBilinear2x)] = new UpsampleBilinear2xKernel(),
     };
 
     public override string Name => "reference";
