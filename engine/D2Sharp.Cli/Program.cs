@@ -12,14 +12,16 @@ namespace D2Sharp.Cli
             d2sharp — run Detectron2 models from .NET
 
             usage:
-              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
-                          [--scope backbone|rpn|detections] [--output out.npz]
+              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
+                          [--threads T] [--scope backbone|rpn|detections] [--output out.npz]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
               d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
-                            [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N] [--format text|json]
+                            [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
+                            [--format text|json]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
+              d2sharp info
               d2sharp --version | --help
 
             Run `d2sharp <command> --help` for a command's options.
@@ -44,6 +46,7 @@ namespace D2Sharp.Cli
                 "run" => new RunCommand(),
                 "graph" => new GraphCommand(),
                 "bench" => new BenchCommand(),
+                "info" => new InfoCommand(),
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),
                 "export" when rest.FirstOrDefault() == "onnx" => new ExportOnnxCommand(),

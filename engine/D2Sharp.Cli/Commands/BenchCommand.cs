@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using D2Sharp.Backends;
 using D2Sharp.Backends.Cpu;
+using D2Sharp.Backends.Cuda;
 using D2Sharp.Backends.Host;
 using D2Sharp.Config;
 using D2Sharp.Graph;
@@ -15,26 +16,30 @@ internal sealed class BenchCommand : ICommand
 {
     public string Help => """
         d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
-                      [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N] [--format text|json]
+                      [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
+                      [--format text|json]
 
         Builds the model once, prepares one plan at the given size, runs W warm-ups and N timed runs
         on random images, and prints min / median / p90 latency, images/s, GFLOP/s, peak RSS and the
-        time per op kind (the median over the timed runs).
+        time per op kind (the median over 3 more runs timed step by step: on CUDA those launch the
+        steps one by one instead of replaying the plan's graph).
           --size HxW      the image size; it is padded to the backbone's size divisibility, not resized
           --batch N       images per run (default 1)
-          --device D      cpu (default) or reference
+          --device D      cpu (default), reference, cuda[:N] or auto (cuda when it can run, else cpu)
+          --precision P   cuda only: fp32 (default) or tf32
           --threads T     worker threads (default: one per processor)
           --isa I         cpu only: avx512, avx2 or portable (default: the widest this processor runs)
           --scope S       backbone (default), rpn or detections
           --warmup W      untimed runs first (default 2)
           --iters N       timed runs (default 10)
           --format F      text (default) or json: then the last line is one JSON object with
-                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops and the breakdown
+                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops, the breakdown
+                          and steps_ms (each node's median time)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--size", "--batch", "--device", "--threads", "--isa", "--scope", "--warmup", "--iters", "--format"]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--size", "--batch", "--device", "--precision", "--threads", "--isa", "--scope", "--warmup", "--iters", "--format"]);
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
         var (height, width) = GraphCommand.ParseSize(cl.Require("--size"));
         int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
@@ -47,7 +52,7 @@ internal sealed class BenchCommand : ICommand
             "json" => true,
             var other => throw new UsageException($"--format must be text or json, got '{other}'"),
         };
-        var backend = CreateBackend(cl.Get("--device") ?? "cpu", threads, cl.Get("--isa"));
+        var backend = CreateBackend(cl.Get("--device") ?? "cpu", threads, cl.Get("--isa"), cl.Get("--precision"));
         var scope = GraphCommand.ParseScope(cl.Get("--scope"));
 
         var model = ModelBuilder.Build(ConfigLoader.Load(cl.Require("--config"), cl.Opts), scope);
@@ -64,16 +69,23 @@ internal sealed class BenchCommand : ICommand
 
         for (int i = 0; i < warmup; i++) executor.Run();
         var times = new double[iterations];
-        var stepTimes = new double[iterations][];
-        executor.RecordStepTimes = true;
         for (int i = 0; i < iterations; i++)
         {
             long start = Stopwatch.GetTimestamp();
             executor.Run();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        const int breakdownRuns = 3;
+        var stepTimes = new double[breakdownRuns][];
+        executor.RecordStepTimes = true;
+        for (int i = 0; i < breakdownRuns; i++)
+        {
+            executor.Run();
             stepTimes[i] = executor.StepTimes.ToArray().Select(t => t.TotalMilliseconds).ToArray();
         }
         var breakdown = Breakdown(executor.Plan, stepTimes);
+        var steps = executor.Plan.Steps.Select((node, i) => (node.Name, Ms: Math.Round(Percentile(stepTimes.Select(r => r[i]).Order().ToArray(), 0.5), 4)))
+            .ToDictionary(s => s.Name, s => s.Ms);
 
         Array.Sort(times);
         double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
@@ -83,7 +95,7 @@ internal sealed class BenchCommand : ICommand
             Math.Round(macs / 1e9, 2), Math.Round(bindMs, 1), Math.Round(prepareMs, 2), iterations,
             Math.Round(times[0], 2), Math.Round(median, 2), Math.Round(p90, 2), Math.Round(batch * 1000 / median, 2),
             Math.Round(2 * macs / (median / 1000) / 1e9, 1), Process.GetCurrentProcess().PeakWorkingSet64 >> 20,
-            breakdown.ToDictionary(k => k.Kind, k => Math.Round(k.Milliseconds, 2)));
+            breakdown.ToDictionary(k => k.Kind, k => Math.Round(k.Milliseconds, 2)), steps);
 
         output.WriteLine($"config:   {report.Config}  ({model.Graph.Nodes.Count} nodes, {report.Gmacs} GMAC per run)");
         output.WriteLine($"device:   {report.Device}, {report.Threads} threads; bind {report.BindMs:F0} ms, prepare {report.PrepareMs:F1} ms");
@@ -98,9 +110,9 @@ internal sealed class BenchCommand : ICommand
         return 0;
     }
 
-    private static IBackend CreateBackend(string device, int threads, string? isa)
+    private static IBackend CreateBackend(string device, int threads, string? isa, string? precision)
     {
-        if (isa == null) return BackendFactory.Create(device, threads);
+        if (isa == null) return BackendFactory.Create(device, threads, BackendFactory.ParsePrecision(precision));
         if (device != "cpu") throw new UsageException("--isa applies to --device cpu only");
         var parsed = isa switch
         {
@@ -112,7 +124,12 @@ internal sealed class BenchCommand : ICommand
         return new CpuBackend(threads, parsed);
     }
 
-    private static string Describe(IBackend backend) => backend is CpuBackend cpu ? $"cpu ({cpu.Isa})" : backend.Name;
+    private static string Describe(IBackend backend) => backend switch
+    {
+        CpuBackend cpu => $"cpu ({cpu.Isa})",
+        CudaBackend cuda => $"cuda:{cuda.Device} ({cuda.Precision.ToString().ToLowerInvariant()})",
+        _ => backend.Name,
+    };
 
     private static int ThreadsOf(IBackend backend) =>
         backend is HostBackend { Threads: > 0 } host ? host.Threads : Environment.ProcessorCount;
@@ -154,7 +171,7 @@ internal sealed record BenchReport(
     string Config, string Device, int Threads, int Batch, int Height, int Width, int PaddedHeight, int PaddedWidth,
     double Gmacs, double BindMs, double PrepareMs, int Iterations,
     double MinMs, double MedianMs, double P90Ms, double ImagesPerS, double Gflops, long PeakRssMb,
-    Dictionary<string, double> BreakdownMs);
+    Dictionary<string, double> BreakdownMs, Dictionary<string, double> StepsMs);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(BenchReport))]

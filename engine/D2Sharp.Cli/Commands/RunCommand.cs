@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using D2Sharp.Backends;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
 using D2Sharp.Runtime;
@@ -8,8 +9,8 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class RunCommand : ICommand
 {
     public string Help => """
-        d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--threads T]
-                    [--scope backbone|rpn|detections] [--output out.npz]
+        d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
+                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz.
@@ -20,8 +21,10 @@ internal sealed class RunCommand : ICommand
                           only useful for timing and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
                           .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD
-          --device D      cpu (default: the SIMD backend) or reference (the plain kernels every
-                          backend is checked against)
+          --device D      cpu (default: the SIMD backend), reference (the plain kernels every
+                          backend is checked against), cuda[:N] (GPU N; backbone scope for now) or
+                          auto (cuda when it can run here, else cpu)
+          --precision P   cuda only: fp32 (default) or tf32 (tensor-core convolutions)
           --threads T     worker threads (default: one per processor)
           --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
                           head's rpn_objectness_<f> / rpn_anchor_deltas_<f>, each level's
@@ -44,7 +47,7 @@ internal sealed class RunCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--threads", "--scope", "--output"]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output"]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         string? weightsPath = cl.Get("--weights");
@@ -55,7 +58,7 @@ internal sealed class RunCommand : ICommand
 
         var watch = Stopwatch.StartNew();
         using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath,
-            new SessionOptions { Device = device, Threads = threads, Scope = scope });
+            new SessionOptions { Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")) });
         var model = session.Model;
         output.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
         if (session.WeightsMatch is { } match)

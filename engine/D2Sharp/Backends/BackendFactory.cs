@@ -1,4 +1,5 @@
 using D2Sharp.Backends.Cpu;
+using D2Sharp.Backends.Cuda;
 using D2Sharp.Backends.Reference;
 
 namespace D2Sharp.Backends;
@@ -6,14 +7,39 @@ namespace D2Sharp.Backends;
 /// <summary>Maps a device name (<c>--device</c>) to a backend.</summary>
 public static class BackendFactory
 {
-    /// <summary><c>cpu</c>: the fast CPU backend. <c>reference</c>: the executable spec every backend is checked against.</summary>
-    public static IReadOnlyList<string> Devices { get; } = ["cpu", "reference"];
+    /// <summary>
+    /// <c>cpu</c>: the fast CPU backend. <c>reference</c>: the executable spec every backend is checked
+    /// against. <c>cuda</c> or <c>cuda:N</c>: GPU N (default 0). <c>auto</c>: GPU 0 when the CUDA
+    /// backend can run here (<see cref="CudaAvailability"/>), else the CPU backend.
+    /// </summary>
+    public static IReadOnlyList<string> Devices { get; } = ["cpu", "reference", "cuda", "auto"];
 
-    public static IBackend Create(string device, int threads = 0) => device switch
+    /// <summary>The devices that run on any machine (no GPU needed).</summary>
+    public static IReadOnlyList<string> HostDevices { get; } = ["cpu", "reference"];
+
+    public static IBackend Create(string device, int threads = 0, CudaPrecision precision = CudaPrecision.Fp32)
     {
-        "cpu" => new CpuBackend(threads),
-        "reference" => new ReferenceBackend(threads),
-        "cuda" => throw new D2SharpException("device 'cuda': the CUDA backend is not part of this build yet; use --device cpu"),
-        _ => throw new D2SharpException($"unknown device '{device}'; available: {string.Join(", ", Devices)}"),
+        if (device == "auto") device = CudaAvailability.Check().Available ? "cuda" : "cpu";
+        if (precision != CudaPrecision.Fp32 && !device.StartsWith("cuda", StringComparison.Ordinal))
+            throw new D2SharpException($"precision {precision.ToString().ToLowerInvariant()} applies to the cuda device only, not '{device}'");
+        return device switch
+        {
+            "cpu" => new CpuBackend(threads),
+            "reference" => new ReferenceBackend(threads),
+            "cuda" => new CudaBackend(0, precision),
+            _ when device.StartsWith("cuda:", StringComparison.Ordinal) =>
+                int.TryParse(device.AsSpan(5), out int ordinal) && ordinal >= 0
+                    ? new CudaBackend(ordinal, precision)
+                    : throw new D2SharpException($"device '{device}': cuda:N needs a device number N of 0 or more"),
+            _ => throw new D2SharpException($"unknown device '{device}'; available: cpu, reference, cuda, cuda:N, auto"),
+        };
+    }
+
+    /// <summary>Parses <c>--precision</c>: fp32 (default) or tf32.</summary>
+    public static CudaPrecision ParsePrecision(string? text) => text switch
+    {
+        null or "fp32" => CudaPrecision.Fp32,
+        "tf32" => CudaPrecision.Tf32,
+        _ => throw new D2SharpException($"unknown precision '{text}'; available: fp32, tf32"),
     };
 }

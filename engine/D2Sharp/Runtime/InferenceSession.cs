@@ -80,7 +80,7 @@ public sealed class InferenceSession : IDisposable
         options ??= new SessionOptions();
         var cfg = ConfigLoader.Load(configPath, opts);
         var model = ModelBuilder.Build(cfg, options.Scope);
-        var backend = BackendFactory.Create(options.Device, options.Threads);
+        var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
         if (weightsPath == null)
             return new InferenceSession(model, WeightBinder.Initialize(model.Graph), backend, null);
         var (weights, match) = WeightBinder.LoadCheckpoint(model.Graph, weightsPath);

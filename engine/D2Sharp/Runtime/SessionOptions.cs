@@ -5,8 +5,11 @@ namespace D2Sharp.Runtime;
 /// <summary>How <see cref="InferenceSession.Load"/> builds and runs a model.</summary>
 public sealed record SessionOptions
 {
-    /// <summary><c>cpu</c> (default, the SIMD backend) or <c>reference</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
+    /// <summary><c>cpu</c> (default, the SIMD backend), <c>reference</c>, <c>cuda[:N]</c> or <c>auto</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>The CUDA backend's convolution arithmetic (fp32 unless tf32 is asked for); other devices take only fp32.</summary>
+    public Backends.Cuda.CudaPrecision Precision { get; init; }
 
     /// <summary>Worker threads, the calling thread included; 0 means one per processor.</summary>
     public int Threads { get; init; }

@@ -84,7 +84,7 @@ public class BackendOpTests
         Assert.That(ops.Except(covered).Select(t => t.Name), Is.Empty, "ops without a harness case");
     }
 
-    private static double[] ToDouble(Tensor t) => t.Type switch
+    internal static double[] ToDouble(Tensor t) => t.Type switch
     {
         DataType.Float32 => t.Data.Select(v => (double)v).ToArray(),
         DataType.Int64 => t.Span<long>().ToArray().Select(v => (double)v).ToArray(),
@@ -93,7 +93,7 @@ public class BackendOpTests
     };
 
     /// <summary>Passes when every element is within tolerance · max(1, max|expected|); NaN must meet NaN, ±∞ the same ∞.</summary>
-    private static void AssertClose(double[] actual, double[] expected, double tolerance, string what)
+    internal static void AssertClose(double[] actual, double[] expected, double tolerance, string what)
     {
         Assert.That(actual, Has.Length.EqualTo(expected.Length), what);
         double scale = Math.Max(1.0, expected.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max());

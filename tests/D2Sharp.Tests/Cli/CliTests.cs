@@ -231,10 +231,43 @@ public class CliTests
     }
 
     [Test]
-    public void CudaDeviceIsAClearErrorUntilTheBackendLands()
+    public void CudaWithoutAUsableGpuIsAClearErrorAndAutoFallsBackToTheCpu()
     {
-        var (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"), "--device", "cuda");
+        var (available, reason) = D2Sharp.Backends.Cuda.CudaAvailability.Check();
+        if (available) Assert.Ignore("a GPU is present here: the Cuda tests run the cuda device");
+        string image = TestPaths.Fixture("tiny_r50_fpn", "image.png");
+        var (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--device", "cuda");
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(stderr, Does.Contain("CUDA backend"));
+        Assert.That(stderr, Does.Contain("cuda"));
+        Assert.That(stderr.Trim(), Has.Length.GreaterThan(40), "the error says why");
+
+        (code, var stdout, _) = Run("run", "--config", TinyConfig, "--input", image, "--device", "auto");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("(cpu backend)"));
+        TestContext.Out.WriteLine($"cuda unavailable here: {reason}");
+    }
+
+    [Test]
+    public void DeviceAndPrecisionMistakesAreReported()
+    {
+        string image = TestPaths.Fixture("tiny_r50_fpn", "image.png");
+        var (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--device", "cuda:x");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("cuda:N needs a device number"));
+        (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--precision", "tf32");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("applies to the cuda device only"));
+        (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--device", "cuda", "--precision", "fp8");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("unknown precision 'fp8'"));
+    }
+
+    [Test]
+    public void InfoReportsTheCudaStackAndTheBuiltKernels()
+    {
+        var (code, stdout, _) = Run("info");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("CUDA driver:").And.Contain("cuDNN:").And.Contain("cuBLAS:").And.Contain("--device cuda:"));
+        Assert.That(stdout, Does.Contain("CUDA kernels:"));
     }
 }

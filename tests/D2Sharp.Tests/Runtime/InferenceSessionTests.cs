@@ -201,7 +201,7 @@ public class InferenceSessionTests
     }
 
     private static IEnumerable<TestCaseData> AllocationCases() =>
-        from device in BackendFactory.Devices
+        from device in BackendFactory.HostDevices
         from fixture in new[] { "tiny_r50_fpn_gn", "tiny_r50_fpn_dcnv2_g2", "det_faster_rcnn_r50_fpn", "det_mask_rcnn_r50_fpn" }
         select new TestCaseData(device, fixture);
 

@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+using D2Sharp.Backends.Cuda.Kernels;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+using D2Sharp.Weights;
+
+namespace D2Sharp.Backends.Cuda;
+
+/// <summary>
+/// The NVIDIA GPU backend: NHWC float32 feature maps in one device arena per bound model, cuDNN for
+/// the convolutions, cuBLAS for the deformable convolution's GEMM, our PTX kernels (<c>kernels/*.cu</c>)
+/// for the rest, and each prepared plan captured once as a CUDA graph and replayed by
+/// <see cref="IPlanExecutor.Run"/>. The context, libraries and kernels are loaded by <see cref="Bind"/>,
+/// so constructing the backend never touches the driver.
+/// </summary>
+/// <param name="device">The device ordinal (<c>--device cuda:N</c>).</param>
+/// <param name="precision">The convolution and GEMM arithmetic.</param>
+/// <param name="useGraphs">Replay each plan as a captured CUDA graph (false: launch the steps one by one).</param>
+public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPrecision.Fp32, bool useGraphs = true) : IBackend
+{
+    public int Device { get; } = device >= 0 ? device : throw new ArgumentOutOfRangeException(nameof(device), device, "must be 0 or more");
+    public CudaPrecision Precision { get; } = precision;
+    public bool UseGraphs { get; } = useGraphs;
+
+    public string Name => "cuda";
+
+    /// <summary>The kernel files (<c>kernels/*.cu</c>) whose PTX this build carries; empty when it was built without nvcc.</summary>
+    public static IReadOnlyList<string> BuiltKernels => KernelPtx.Stems;
+
+    /// <summary>This backend's kernel of each op type; the head ops (top-k, NMS, ROIAlign, …) come in a later step.</summary>
+    internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
+    {
+        [typeof(NormalizeImage)] = new NormalizeImageKernel(),
+        [typeof(Conv2d)] = new Conv2dKernel(),
+        [typeof(DeformConv2d)] = new DeformConv2dKernel(),
+        [typeof(GroupNorm)] = new GroupNormKernel(),
+        [typeof(MaxPool2d)] = new MaxPool2dKernel(),
+        [typeof(UpsampleAdd)] = new UpsampleAddKernel(),
+        [typeof(Add)] = new AddKernel(),
+        [typeof(Relu)] = new ReluKernel(),
+        [typeof(AnchorGrid)] = new AnchorGridKernel(),
+    };
+
+    public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
+    {
+        reason = Kernels.ContainsKey(op.GetType()) ? null : $"the cuda backend has no kernel for {op.Kind} yet (use --scope backbone, or --device cpu)";
+        return reason == null;
+    }
+
+    public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
+    {
+        if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");
+        var unsupported = graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => $"'{n.Name}' ({n.Op.Kind})").ToList();
+        if (unsupported.Count > 0)
+            throw new ExecutionException($"the cuda backend cannot run {string.Join(", ", unsupported)}: it has no kernel for " +
+                string.Join(", ", graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => n.Op.Kind).Distinct()) + " yet; use --scope backbone or --device cpu");
+        return new CudaModel(this, graph, weights);
+    }
+}

@@ -1,0 +1,237 @@
+using D2Sharp.Bindings;
+using D2Sharp.Graph;
+using D2Sharp.Memory;
+
+namespace D2Sharp.Backends.Cuda;
+
+/// <summary>
+/// One plan on the GPU. Prepare lays the plan out in the shared device arena, makes every step's
+/// per-plan state, computes the plan constants (anchor grids) once, and allocates the pinned
+/// staging the boundary copies go through. The first <see cref="Run"/> captures every step into a
+/// CUDA graph; later runs launch that graph once (captured again only if a larger plan moved the
+/// arena). Feature maps cross the boundary as NCHW, converted on the device.
+/// </summary>
+internal sealed unsafe class CudaExecutor : IPlanExecutor
+{
+    private readonly CudaModel _model;
+    private readonly CudaStep[] _steps;
+    private readonly CudaStep[] _constantSteps;
+    private readonly DeviceMemoryHandle? _constants;
+    private readonly DeviceMemoryHandle _deviceStaging;
+    private readonly PinnedHostMemoryHandle _hostStaging;
+    private readonly TimeSpan[] _stepTimes;
+    private readonly CudaEventHandle[] _events;
+    private CudaGraphExecHandle? _graph;
+    private int _capturedGeneration = -1;
+    private bool _disposed;
+
+    public CudaExecutor(CudaModel model, ExecutionPlan plan)
+    {
+        _model = model;
+        Plan = plan;
+        var device = model.Device;
+        _steps = plan.Steps.Select(n => NewStep(n, plan)).ToArray();
+        _constantSteps = plan.ShapeOnlyNodes.Select(n => NewStep(n, plan)).ToArray();
+        try
+        {
+            var scratch = _steps.ToDictionary(s => s.Node, s => s.ScratchBytes);
+            Layout = ArenaLayout.Plan(plan, CudaModel.Alignment, v => plan.ElementsOf(v) * v.Type.SizeOf(),
+                node => scratch.GetValueOrDefault(node));
+            model.Arena.Ensure(Layout.Arena.Size);
+            if (Layout.ConstantSize > 0) _constants = DeviceMemoryHandle.Allocate((nuint)Layout.ConstantSize);
+            long staging = plan.Inputs.Concat(plan.Outputs.Select(o => o.Value))
+                .Select(v => plan.ElementsOf(v) * v.Type.SizeOf()).DefaultIfEmpty(0).Max();
+            _deviceStaging = DeviceMemoryHandle.Allocate((nuint)Math.Max(staging, 256));
+            _hostStaging = PinnedHostMemoryHandle.Allocate((nuint)Math.Max(staging, 256));
+            foreach (var step in _constantSteps) Enqueue(step);
+            device.Synchronize("computing the plan constants");
+            _stepTimes = new TimeSpan[_steps.Length];
+            _events = new CudaEventHandle[_steps.Length + 1];
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public ExecutionPlan Plan { get; }
+    public ArenaLayout Layout { get; } = null!;
+    public bool RecordStepTimes { get; set; }
+    public ReadOnlySpan<TimeSpan> StepTimes => _stepTimes;
+
+    private CudaStep NewStep(Node node, ExecutionPlan plan)
+    {
+        var step = new CudaStep(node, CudaModel.KernelFor(node), _model.WeightsFor(node), _model.Device, plan);
+        Guard(step, "preparing", () => step.Kernel.Prepare(step));
+        return step;
+    }
+
+    private ulong ConstantsAddress => _constants?.Address ?? 0;
+
+    public void SetInput(int index, ReadOnlySpan<byte> data)
+    {
+        Begin();
+        var value = Plan.Inputs[index];
+        long bytes = CheckBytes(value, data.Length);
+        ulong target = CudaStep.Address(Layout, value, _model.Arena.Address, ConstantsAddress);
+        data.CopyTo(new Span<byte>(_hostStaging.Pointer, data.Length));
+        var stream = _model.Device.StreamHandle;
+        if (value.IsFeatureMap)
+        {
+            Check(CudaDriver.cuMemcpyHtoDAsync_v2(_deviceStaging.Address, _hostStaging.Pointer, (nuint)bytes, stream), "cuMemcpyHtoDAsync_v2", value);
+            Kernels.LayoutKernels.NchwToNhwc(_model.Device, _deviceStaging.Address, target, Plan.ShapeOf(value), value.Name);
+        }
+        else Check(CudaDriver.cuMemcpyHtoDAsync_v2(target, _hostStaging.Pointer, (nuint)bytes, stream), "cuMemcpyHtoDAsync_v2", value);
+        _model.Device.Synchronize($"writing input '{value.Name}'");
+    }
+
+    public void Run()
+    {
+        Begin();
+        if (RecordStepTimes) RunTimed();
+        else if (_model.Backend.UseGraphs)
+        {
+            if (_graph == null || _capturedGeneration != _model.Arena.Generation) Capture();
+            var status = CudaDriver.cuGraphLaunch(_graph!.DangerousGetHandle(), _model.Device.StreamHandle);  // no exception path: a run allocates nothing
+            if (status != CuResult.Success) throw new ExecutionException($"launching the plan's CUDA graph failed: {CudaException.Describe(status)}");
+            Synchronize("the plan's CUDA graph");
+        }
+        else
+        {
+            LocateSteps();
+            foreach (var step in _steps) Enqueue(step);
+            Synchronize("the plan's steps");
+        }
+    }
+
+    public void GetOutput(int index, Span<byte> destination)
+    {
+        Begin();
+        var value = Plan.Outputs[index].Value;
+        long bytes = CheckBytes(value, destination.Length);
+        ulong source = CudaStep.Address(Layout, value, _model.Arena.Address, ConstantsAddress);
+        var stream = _model.Device.StreamHandle;
+        if (value.IsFeatureMap)
+        {
+            Kernels.LayoutKernels.NhwcToNchw(_model.Device, source, _deviceStaging.Address, Plan.ShapeOf(value), value.Name);
+            source = _deviceStaging.Address;
+        }
+        Check(CudaDriver.cuMemcpyDtoHAsync_v2(_hostStaging.Pointer, source, (nuint)bytes, stream), "cuMemcpyDtoHAsync_v2", value);
+        _model.Device.Synchronize($"reading output '{value.Name}'");
+        new ReadOnlySpan<byte>(_hostStaging.Pointer, destination.Length).CopyTo(destination);
+    }
+
+    /// <summary>Records every step into a CUDA graph against the arena's current address.</summary>
+    private void Capture()
+    {
+        LocateSteps();
+        _graph?.Dispose();
+        _graph = null;
+        var stream = _model.Device.Stream;
+        try
+        {
+            CudaGraphHandle.BeginCapture(stream, CuStreamCaptureMode.ThreadLocal);
+            CudaGraphHandle graph;
+            try
+            {
+                foreach (var step in _steps) Enqueue(step);
+            }
+            finally
+            {
+                graph = CudaGraphHandle.EndCapture(stream);
+            }
+            using (graph) _graph = CudaGraphExecHandle.Instantiate(graph);
+        }
+        catch (CudaException e)
+        {
+            throw new ExecutionException($"capturing the plan as a CUDA graph failed: {e.Message} (run with graphs off to find the step)", e);
+        }
+        _capturedGeneration = _model.Arena.Generation;
+    }
+
+    /// <summary>Launches step by step with an event between steps, for <see cref="RecordStepTimes"/>.</summary>
+    private void RunTimed()
+    {
+        LocateSteps();
+        var stream = _model.Device.StreamHandle;
+        for (int i = 0; i < _events.Length; i++) _events[i] ??= CudaEventHandle.Create();
+        Check(CudaDriver.cuEventRecord(_events[0].DangerousGetHandle(), stream), "cuEventRecord");
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            Enqueue(_steps[i]);
+            Check(CudaDriver.cuEventRecord(_events[i + 1].DangerousGetHandle(), stream), "cuEventRecord");
+        }
+        Synchronize("the plan's steps");
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            Check(CudaDriver.cuEventElapsedTime(out float ms, _events[i].DangerousGetHandle(), _events[i + 1].DangerousGetHandle()), "cuEventElapsedTime");
+            _stepTimes[i] = TimeSpan.FromMilliseconds(ms);
+        }
+    }
+
+    private void LocateSteps()
+    {
+        foreach (var step in _steps) step.Locate(Layout, _model.Arena.Address, ConstantsAddress);
+    }
+
+    private void Enqueue(CudaStep step)
+    {
+        step.Locate(Layout, _model.Arena.Address, ConstantsAddress);
+        Guard(step, "running", () => step.Kernel.Enqueue(step));
+    }
+
+    private static void Guard(CudaStep step, string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is not ExecutionException)
+        {
+            throw new ExecutionException($"node '{step.Node.Name}' ({step.Op.Kind}) failed {what} on the cuda backend: {e.Message}", e);
+        }
+    }
+
+    private void Synchronize(string what)
+    {
+        var status = CudaDriver.cuStreamSynchronize(_model.Device.StreamHandle);
+        if (status != CuResult.Success)
+            throw new ExecutionException($"{what} failed on the GPU: {CudaException.Describe(status)}" +
+                (RecordStepTimes || !_model.Backend.UseGraphs ? "" : " (run with graphs off or step timing to narrow it down)"));
+    }
+
+    private void Begin()
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _model.IsDisposed, this);
+        _model.Device.MakeCurrent();
+    }
+
+    private long CheckBytes(Value value, int bytes)
+    {
+        var shape = Plan.ShapeOf(value);
+        long expected = Tensor.CountElements(shape) * value.Type.SizeOf();
+        if (bytes != expected)
+            throw new ArgumentException($"'{value.Name}' is {value.Type.Name()} {Tensor.ShapeString(shape)} ({expected} bytes), the buffer has {bytes}");
+        return expected;
+    }
+
+    private static void Check(CuResult status, string call, Value? value = null)
+    {
+        if (status != CuResult.Success)
+            CudaException.ThrowIfFailed(status, value == null ? call : $"{call} for '{value.Name}'");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_model.IsDisposed) _model.Device.MakeCurrent();
+        _graph?.Dispose();
+        foreach (var e in _events ?? []) e?.Dispose();
+        foreach (var step in _steps.Concat(_constantSteps)) step.Dispose();
+        _constants?.Dispose();
+        _deviceStaging?.Dispose();
+        _hostStaging?.Dispose();
+    }
+}
