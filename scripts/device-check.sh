@@ -58,6 +58,13 @@ step bench-r50-tf32 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --pre
 step bench-r50-fp32-b4 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --batch 4
 step bench-dcn-fp32 90 "${bench[@]}" --opts "${widths[@]}" "${dcn[@]}" --size 800x1344
 step bench-dcn-tf32 90 "${bench[@]}" --opts "${widths[@]}" "${dcn[@]}" --size 800x1344 --precision tf32
+# Detections: the GPU runs the backbone and RPN head, the CPU the rest (HybridBackend); the fixture's
+# checkpoint on its narrow widths, then the full R50-FPN widths with deterministic weights.
+det=tests/fixtures/det_faster_rcnn_r50_fpn
+step bench-det-fixture 90 "$d2sharp" bench --device cuda --config $det/config_resolved.yaml --weights $det/model.pkl \
+  --scope detections --size 800x1216 --warmup 3 --iters 20 --format json
+step bench-det-r50-tf32 120 "$d2sharp" bench --device cuda --precision tf32 --config $det/config_resolved.yaml \
+  --opts "${widths[@]}" MODEL.ROI_BOX_HEAD.FC_DIM 1024 --scope detections --size 800x1344 --warmup 3 --iters 20 --format json
 for f in "$out"/bench-*.log; do
   note "$(basename "$f" .log): $(grep -E '^(latency|rate):' "$f" | tr '\n' ' ')"
 done

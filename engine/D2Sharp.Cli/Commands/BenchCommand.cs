@@ -4,6 +4,7 @@ using System.Text.Json;
 using D2Sharp.Backends;
 using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Cuda;
+using D2Sharp.Backends.Hybrid;
 using D2Sharp.Backends.Host;
 using D2Sharp.Config;
 using D2Sharp.Graph;
@@ -128,11 +129,16 @@ internal sealed class BenchCommand : ICommand
     {
         CpuBackend cpu => $"cpu ({cpu.Isa})",
         CudaBackend cuda => $"cuda:{cuda.Device} ({cuda.Precision.ToString().ToLowerInvariant()})",
+        HybridBackend { Primary: CudaBackend cuda } => $"cuda:{cuda.Device} ({cuda.Precision.ToString().ToLowerInvariant()}), ops without a CUDA kernel on the cpu",
         _ => backend.Name,
     };
 
-    private static int ThreadsOf(IBackend backend) =>
-        backend is HostBackend { Threads: > 0 } host ? host.Threads : Environment.ProcessorCount;
+    private static int ThreadsOf(IBackend backend) => backend switch
+    {
+        HostBackend { Threads: > 0 } host => host.Threads,
+        HybridBackend hybrid => ThreadsOf(hybrid.Secondary),
+        _ => Environment.ProcessorCount,
+    };
 
     private static int ParseCount(string s, string option) =>
         int.TryParse(s, out int v) && v >= 0 ? v : throw new UsageException($"{option} needs a count of 0 or more, got '{s}'");

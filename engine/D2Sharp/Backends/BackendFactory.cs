@@ -1,5 +1,6 @@
 using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Cuda;
+using D2Sharp.Backends.Hybrid;
 using D2Sharp.Backends.Reference;
 
 namespace D2Sharp.Backends;
@@ -9,8 +10,10 @@ public static class BackendFactory
 {
     /// <summary>
     /// <c>cpu</c>: the fast CPU backend. <c>reference</c>: the executable spec every backend is checked
-    /// against. <c>cuda</c> or <c>cuda:N</c>: GPU N (default 0). <c>auto</c>: GPU 0 when the CUDA
-    /// backend can run here (<see cref="CudaAvailability"/>), else the CPU backend.
+    /// against. <c>cuda</c> or <c>cuda:N</c>: GPU N (default 0), with the ops that have no CUDA kernel
+    /// yet (the heads past their convolutions) on the CPU backend (<see cref="HybridBackend"/>).
+    /// <c>auto</c>: <c>cuda</c> when the CUDA backend can run here (<see cref="CudaAvailability"/>),
+    /// else <c>cpu</c>.
     /// </summary>
     public static IReadOnlyList<string> Devices { get; } = ["cpu", "reference", "cuda", "auto"];
 
@@ -26,14 +29,17 @@ public static class BackendFactory
         {
             "cpu" => new CpuBackend(threads),
             "reference" => new ReferenceBackend(threads),
-            "cuda" => new CudaBackend(0, precision),
+            "cuda" => Gpu(0, threads, precision),
             _ when device.StartsWith("cuda:", StringComparison.Ordinal) =>
                 int.TryParse(device.AsSpan(5), out int ordinal) && ordinal >= 0
-                    ? new CudaBackend(ordinal, precision)
+                    ? Gpu(ordinal, threads, precision)
                     : throw new D2SharpException($"device '{device}': cuda:N needs a device number N of 0 or more"),
             _ => throw new D2SharpException($"unknown device '{device}'; available: cpu, reference, cuda, cuda:N, auto"),
         };
     }
+
+    private static HybridBackend Gpu(int ordinal, int threads, CudaPrecision precision) =>
+        new(new CudaBackend(ordinal, precision), new CpuBackend(threads));
 
     /// <summary>Parses <c>--precision</c>: fp32 (default) or tf32.</summary>
     public static CudaPrecision ParsePrecision(string? text) => text switch

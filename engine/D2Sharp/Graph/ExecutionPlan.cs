@@ -84,9 +84,25 @@ public sealed class ExecutionPlan
     public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds,
         IReadOnlyCollection<string>? outputs = null)
     {
-        if (feeds.Count == 0) throw new ArgumentException("a plan needs at least one fed value");
         if (graph.Outputs.Count == 0) throw new ArgumentException("the graph has no outputs to compute");
-        var chosen = SelectOutputs(graph, outputs);
+        return Create(graph, feeds, SelectOutputs(graph, outputs));
+    }
+
+    /// <summary>
+    /// Plans a run that produces any values of the graph, graph outputs or not, each named by its
+    /// value name: how a backend that runs a graph in parts (<see cref="Backends.Hybrid.HybridBackend"/>)
+    /// hands one part's results to the next.
+    /// </summary>
+    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds, IReadOnlyList<Value> outputs)
+    {
+        if (outputs.Count == 0) throw new ArgumentException("a plan needs at least one output");
+        return Create(graph, feeds, outputs.Select(v => new KeyValuePair<string, Value>(v.Name, v)).ToList());
+    }
+
+    private static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds,
+        IReadOnlyList<KeyValuePair<string, Value>> chosen)
+    {
+        if (feeds.Count == 0) throw new ArgumentException("a plan needs at least one fed value");
         var fed = new HashSet<Value>();
         foreach (var (v, shape) in feeds)
         {

@@ -36,10 +36,13 @@ public class DetectionsFixtureTests
         }));
 
     [TestCaseSource(nameof(Cases))]
-    public void EveryStageMatchesDetectron2(string caseName)
+    public void EveryStageMatchesDetectron2(string caseName) => AssertEveryStageMatches(caseName, "cpu");
+
+    /// <summary>The whole check of one case on one device (the Cuda tests run it with <c>cuda</c>).</summary>
+    internal static void AssertEveryStageMatches(string caseName, string device)
     {
         var c = FixtureCase.Load(caseName);
-        var result = Run(c, "cpu");
+        var result = Run(c, device);
         var expected = c.Expected;
 
         // The proposals, and through their matching the box head's rows.
@@ -128,10 +131,12 @@ public class DetectionsFixtureTests
     private static Tensor Flatten(Tensor t, int width) => new([t.Data.Length / width, width], t.Data);
 
     [Test]
-    public void RetinaNetMatchesDetectron2ThroughTheInstances()
+    public void RetinaNetMatchesDetectron2ThroughTheInstances() => AssertRetinaNetMatches("cpu");
+
+    internal static void AssertRetinaNetMatches(string device)
     {
         var c = FixtureCase.Load("det_retinanet_r50");
-        var result = Run(c, "cpu");
+        var result = Run(c, device);
         var expected = c.Expected;
         foreach (var name in expected.Keys.Where(k => k.StartsWith("retina_") || k.StartsWith("anchors_") || k.StartsWith('p')))
             Tolerance.AssertClose($"retinanet/{name}", result[name], expected[name].ToTensor(), name.StartsWith("anchors_"));

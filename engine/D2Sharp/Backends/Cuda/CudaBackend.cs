@@ -16,7 +16,7 @@ namespace D2Sharp.Backends.Cuda;
 /// <param name="device">The device ordinal (<c>--device cuda:N</c>).</param>
 /// <param name="precision">The convolution and GEMM arithmetic.</param>
 /// <param name="useGraphs">Replay each plan as a captured CUDA graph (false: launch the steps one by one).</param>
-public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPrecision.Fp32, bool useGraphs = true) : IBackend
+public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPrecision.Fp32, bool useGraphs = true) : IPartialBackend
 {
     public int Device { get; } = device >= 0 ? device : throw new ArgumentOutOfRangeException(nameof(device), device, "must be 0 or more");
     public CudaPrecision Precision { get; } = precision;
@@ -43,7 +43,7 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
 
     public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
     {
-        reason = Kernels.ContainsKey(op.GetType()) ? null : $"the cuda backend has no kernel for {op.Kind} yet (use --scope backbone, or --device cpu)";
+        reason = Kernels.ContainsKey(op.GetType()) ? null : $"the cuda backend has no kernel for {op.Kind} yet";
         return reason == null;
     }
 
@@ -53,7 +53,14 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         var unsupported = graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => $"'{n.Name}' ({n.Op.Kind})").ToList();
         if (unsupported.Count > 0)
             throw new ExecutionException($"the cuda backend cannot run {string.Join(", ", unsupported)}: it has no kernel for " +
-                string.Join(", ", graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => n.Op.Kind).Distinct()) + " yet; use --scope backbone or --device cpu");
+                string.Join(", ", graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => n.Op.Kind).Distinct()) +
+                " yet; a HybridBackend (what --device cuda uses) runs those on the CPU");
+        return new CudaModel(this, graph, weights);
+    }
+
+    IBoundModel IPartialBackend.BindSupported(ModelGraph graph, ModelWeights weights)
+    {
+        if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");
         return new CudaModel(this, graph, weights);
     }
 }

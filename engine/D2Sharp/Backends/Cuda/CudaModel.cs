@@ -32,6 +32,7 @@ internal sealed class CudaModel : IBoundModel
         {
             foreach (var node in graph.Nodes)
             {
+                if (!backend.Supports(node.Op, out _)) continue;  // bound partially: Prepare refuses plans that reach it
                 try
                 {
                     _weights[node.Id] = KernelFor(node).Bind(node, weights.TryFor(node), Device);
@@ -64,6 +65,7 @@ internal sealed class CudaModel : IBoundModel
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (plan.Graph != Graph) throw new ArgumentException("the plan is for a different graph than the bound model's");
+        PartialBinding.CheckPlan(Backend, plan);
         Device.MakeCurrent();
         return new CudaExecutor(this, plan);
     }

@@ -10,7 +10,7 @@ namespace D2Sharp.Backends.Host;
 /// bound model, a persistent worker pool, and one <see cref="HostKernel"/> per op type from the
 /// backend's own table. The backends differ only in their kernels.
 /// </summary>
-public abstract class HostBackend : IBackend
+public abstract class HostBackend : IPartialBackend
 {
     /// <param name="threads">Threads per bound model, the caller included; 0 means one per processor.</param>
     protected HostBackend(int threads)
@@ -37,6 +37,12 @@ public abstract class HostBackend : IBackend
         var unsupported = graph.Nodes.Where(n => !Supports(n.Op, out _)).Select(n => $"'{n.Name}' ({n.Op.Kind})").ToList();
         if (unsupported.Count > 0)
             throw new ExecutionException($"the {Name} backend cannot run {string.Join(", ", unsupported)}");
+        return new HostModel(this, graph, weights);
+    }
+
+    IBoundModel IPartialBackend.BindSupported(ModelGraph graph, ModelWeights weights)
+    {
+        if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");
         return new HostModel(this, graph, weights);
     }
 }

@@ -25,7 +25,9 @@ internal sealed class HostModel : IBoundModel
         _bound = new object?[graph.Nodes.Count];
         foreach (var node in graph.Nodes)
         {
-            _kernels[node.Id] = backend.KernelFor(node.Op)!;
+            // Bound partially (IPartialBackend), a node without a kernel keeps none; Prepare refuses plans that reach it.
+            if (backend.KernelFor(node.Op) is not { } kernel) continue;
+            _kernels[node.Id] = kernel;
             try
             {
                 _bound[node.Id] = _kernels[node.Id].Bind(node, weights.TryFor(node));
@@ -54,6 +56,7 @@ internal sealed class HostModel : IBoundModel
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (plan.Graph != Graph) throw new ArgumentException("the plan is for a different graph than the bound model's");
+        PartialBinding.CheckPlan(Backend, plan);
         return new HostExecutor(this, plan);
     }
 

@@ -1,0 +1,48 @@
+using System.Diagnostics.CodeAnalysis;
+using D2Sharp.Graph;
+using D2Sharp.Ops;
+using D2Sharp.Weights;
+
+namespace D2Sharp.Backends.Hybrid;
+
+/// <summary>
+/// Runs each plan in two parts: the longest front part that <see cref="Primary"/> (the GPU) has
+/// kernels for, then the rest on <see cref="Secondary"/> (the CPU), the values that cross over
+/// copied once per run. What <c>--device cuda</c> is while the CUDA backend lacks the head ops:
+/// the backbone and the heads' convolutions in front of the first op without a CUDA kernel run on
+/// the GPU, the rest (top-k, NMS, ROIAlign and what follows them) on the CPU.
+/// </summary>
+public sealed class HybridBackend : IBackend
+{
+    private readonly IPartialBackend _primary;
+
+    /// <param name="primary">The backend that runs the front of each plan; it must be able to bind a graph partially (the CUDA and host backends can).</param>
+    /// <param name="secondary">The backend that runs the rest; it must run every op.</param>
+    public HybridBackend(IBackend primary, IBackend secondary)
+    {
+        _primary = primary as IPartialBackend ?? throw new ArgumentException($"the {primary.Name} backend cannot bind a graph partially", nameof(primary));
+        Secondary = secondary;
+    }
+
+    public IBackend Primary => _primary;
+    public IBackend Secondary { get; }
+
+    /// <summary>The primary's name: the device the caller asked for.</summary>
+    public string Name => _primary.Name;
+
+    public bool Supports(Op op, [NotNullWhen(false)] out string? reason) => Secondary.Supports(op, out reason) || _primary.Supports(op, out reason);
+
+    public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
+    {
+        var primary = _primary.BindSupported(graph, weights);
+        try
+        {
+            return new HybridModel(this, primary, Secondary.Bind(graph, weights));
+        }
+        catch
+        {
+            primary.Dispose();
+            throw;
+        }
+    }
+}
