@@ -45,16 +45,20 @@ public sealed record DriverReport(
     /// <inheritdoc/>
     public override string ToString()
     {
+        // A library that did not load says why once; its version and devices would only repeat it.
         var sb = new StringBuilder();
         sb.AppendLine($"CUDA driver: {DriverLibrary}");
-        sb.AppendLine($"  version: {DriverVersion}");
-        sb.AppendLine($"  devices: {DeviceCount}");
-        foreach (var device in Devices) sb.AppendLine($"    {device}");
+        if (DriverLibrary.Available)
+        {
+            sb.AppendLine($"  version: {DriverVersion}");
+            sb.AppendLine($"  devices: {DeviceCount}");
+            foreach (var device in Devices) sb.AppendLine($"    {device}");
+        }
         sb.AppendLine($"cuDNN: {CudnnLibrary}");
-        sb.AppendLine($"  version: {CudnnVersion}");
+        if (CudnnLibrary.Available) sb.AppendLine($"  version: {CudnnVersion}");
         sb.AppendLine($"cuBLAS: {CublasLibrary}");
-        sb.Append($"  version: {CublasVersion}");
-        return sb.ToString();
+        if (CublasLibrary.Available) sb.AppendLine($"  version: {CublasVersion}");
+        return sb.ToString().TrimEnd();
     }
 }
 

@@ -23,7 +23,8 @@ internal sealed class InfoCommand : ICommand
         var kernels = CudaBackend.BuiltKernels;
         output.WriteLine(kernels.Count > 0 ? $"CUDA kernels: {kernels.Count} ({string.Join(", ", kernels)})" : "CUDA kernels: absent (built without nvcc)");
         var (available, reason) = CudaAvailability.Check();
-        output.WriteLine(available ? "--device cuda: available" : $"--device cuda: unavailable: {reason}");
+        // The first line of the reason: the report above has the details.
+        output.WriteLine(available ? "--device cuda: available" : $"--device cuda: unavailable: {reason!.Split('\n')[0].Trim()}");
         return 0;
     }
 }
