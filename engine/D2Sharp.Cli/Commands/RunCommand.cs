@@ -10,10 +10,10 @@ internal sealed class RunCommand : ICommand
 {
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
-                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz]
+                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
-        the timing; with --output, writes the outputs to an .npz.
+        the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
           --config F      a Detectron2 YAML config
           --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. INPUT.MIN_SIZE_TEST 0)
           --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted);
@@ -42,7 +42,12 @@ internal sealed class RunCommand : ICommand
                           float32 [H·W·A, 4] XYXY in Detectron2's order, RPN and ROI tensors as
                           above, and instances_boxes [K, 4] / instances_scores / int64
                           instances_classes / uint8 instances_masks [K, H, W] / instances_keypoints
-                          [K, 17, 3] (x, y, score) (suffixed _<i> per image when the input is a batch)
+                          [K, 17, 3] (x, y, score) (suffixed _<i> per image when the input is a batch);
+                          or .json: the instances (--scope detections) in COCO's results format, as
+                          Detectron2's COCOEvaluator writes them: image_id (the input file's number,
+                          e.g. 397133 for 000000397133.jpg, else 0), category_id (the dataset's id:
+                          COCO's for coco_* DATASETS.TEST), bbox XYWH, score, segmentation (COCO RLE),
+                          keypoints (x − 0.5, y − 0.5, score)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -74,23 +79,39 @@ internal sealed class RunCommand : ICommand
         foreach (var (name, tensor) in result.Outputs)
             output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
         var instances = result.Instances ?? [];
-        for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i]);
+        var metadata = instances.Count > 0 ? DatasetMetadata.For(model.Config) : null;
+        for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i], metadata!);
 
         if (cl.Get("--output") is { } outPath)
         {
-            Npz.Write(outPath, [.. result.Outputs, .. InstanceArrays(instances)]);
-            output.WriteLine($"wrote {outPath}");
+            if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                if (metadata == null) throw new UsageException("--output .json writes COCO results of the instances: it needs --scope detections");
+                using var file = File.Create(outPath);
+                CocoResults.Write(file, instances.Select(x => (ImageId(inputPath), x)), metadata);
+                output.WriteLine($"wrote {outPath}: {instances.Sum(x => x.Count)} COCO results, category ids of {(metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)")}");
+            }
+            else
+            {
+                Npz.Write(outPath, [.. result.Outputs, .. InstanceArrays(instances)]);
+                output.WriteLine($"wrote {outPath}");
+            }
         }
         return 0;
     }
 
-    private static void PrintInstances(TextWriter output, int image, Instances instances)
+    /// <summary>COCO's image id from a file name such as 000000397133.jpg; 0 for any other name.</summary>
+    private static long ImageId(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path), out long id) && id >= 0 ? id : 0;
+
+    private static void PrintInstances(TextWriter output, int image, Instances instances, DatasetMetadata metadata)
     {
-        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")}{(instances.Keypoints != null ? " with keypoints" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2)");
+        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")}{(instances.Keypoints != null ? " with keypoints" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2, name)");
         for (int k = 0; k < Math.Min(instances.Count, 10); k++)
         {
             var b = instances.Boxes.AsSpan(4 * k, 4);
-            output.WriteLine(FormattableString.Invariant($"  {instances.Classes[k],4} {instances.Scores[k],7:F4}   {b[0]:F1} {b[1]:F1} {b[2]:F1} {b[3]:F1}"));
+            int cls = instances.Classes[k];
+            string name = cls < metadata.ClassNames.Count ? metadata.ClassNames[cls] : "";
+            output.WriteLine(FormattableString.Invariant($"  {cls,4} {instances.Scores[k],7:F4}   {b[0]:F1} {b[1]:F1} {b[2]:F1} {b[3]:F1}   {name}"));
         }
         if (instances.Count > 10) output.WriteLine($"  … {instances.Count - 10} more");
     }

@@ -64,4 +64,29 @@ public sealed class BitMask
         counts.Add(run);
         return counts;
     }
+
+    /// <summary>
+    /// COCO's compressed RLE string (pycocotools' <c>rleToString</c>): each run length, from the third
+    /// on as the difference to the run two before, in 5-bit groups, low group first, each a character
+    /// '0' + group with 32 added while more groups follow (the last group's bit 4 is the sign).
+    /// </summary>
+    public string ToCocoRleString()
+    {
+        var counts = ToRleCounts();
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < counts.Count; i++)
+        {
+            long x = i > 2 ? counts[i] - counts[i - 2] : counts[i];
+            bool more = true;
+            while (more)
+            {
+                long group = x & 0x1f;
+                x >>= 5;
+                more = (group & 0x10) != 0 ? x != -1 : x != 0;
+                if (more) group |= 0x20;
+                text.Append((char)(group + 48));
+            }
+        }
+        return text.ToString();
+    }
 }
