@@ -2,6 +2,7 @@ using System.Diagnostics;
 using D2Sharp.Backends;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
+using D2Sharp.Modeling;
 using D2Sharp.Runtime;
 
 namespace D2Sharp.Cli.Commands;
@@ -20,7 +21,9 @@ internal sealed class RunCommand : ICommand
                           without it the weights are initialised deterministically (outputs are then
                           only useful for timing and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
-                          .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD
+                          .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD;
+                          or a folder: every .png/.jpg/.jpeg in it, one line per image (with the
+                          time left when the output is a terminal), --output .json for all of them
           --device D      cpu (default: the SIMD backend), reference (the plain kernels every
                           backend is checked against), cuda[:N] (GPU N; backbone scope for now) or
                           auto (cuda when it can run here, else cpu)
@@ -72,6 +75,7 @@ internal sealed class RunCommand : ICommand
             output.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
         output.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
 
+        if (Directory.Exists(inputPath)) return RunFolder(session, inputPath, cl.Get("--output"), output);
         watch.Restart();
         var result = RunInput(session, inputPath, output);
         watch.Stop();
@@ -87,9 +91,7 @@ internal sealed class RunCommand : ICommand
             if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
                 if (metadata == null) throw new UsageException("--output .json writes COCO results of the instances: it needs --scope detections");
-                using var file = File.Create(outPath);
-                CocoResults.Write(file, instances.Select(x => (ImageId(inputPath), x)), metadata);
-                output.WriteLine($"wrote {outPath}: {instances.Sum(x => x.Count)} COCO results, category ids of {(metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)")}");
+                WriteCocoResults(outPath, instances.Select(x => (ImageId(inputPath), x)).ToList(), metadata, output);
             }
             else
             {
@@ -98,6 +100,54 @@ internal sealed class RunCommand : ICommand
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Every image of a folder, in name order, one line each; with <paramref name="outPath"/> (.json)
+    /// the COCO results of all of them, image ids from the file names when all are numbers (COCO's
+    /// 000000397133.jpg), else 1, 2, … in name order.
+    /// </summary>
+    private static int RunFolder(InferenceSession session, string folder, string? outPath, TextWriter output)
+    {
+        if (outPath != null && !outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException("a folder input writes --output .json (COCO results); an .npz holds one input's tensors");
+        var files = Directory.EnumerateFiles(folder)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new D2SharpException($"{folder}: no .png, .jpg or .jpeg image in the folder");
+        bool numbered = files.All(f => long.TryParse(Path.GetFileNameWithoutExtension(f), out long id) && id >= 0);
+        var metadata = session.Model.Scope == ModelScope.Detections ? DatasetMetadata.For(session.Model.Config) : null;
+        if (outPath != null && metadata == null) throw new UsageException("--output .json writes COCO results of the instances: it needs --scope detections");
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var results = new List<(long, Instances)>();
+        var watch = Stopwatch.StartNew();
+        long found = 0;
+        for (int i = 0; i < files.Count; i++)
+        {
+            var result = RunInput(session, files[i], TextWriter.Null);
+            var instances = result.Instances?[0];
+            if (instances != null)
+            {
+                results.Add((numbered ? ImageId(files[i]) : i + 1, instances));
+                found += instances.Count;
+            }
+            var (h, w) = result.ImageSizes[0];
+            string line = $"[{i + 1}/{files.Count}] {Path.GetFileName(files[i])} {h}x{w}: " +
+                (instances != null ? $"{instances.Count} instances, " : "") + $"{result.Elapsed.TotalMilliseconds:F0} ms";
+            if (terminal && i + 1 < files.Count)
+                line += $", about {watch.Elapsed.TotalSeconds / (i + 1) * (files.Count - i - 1):F0} s left";
+            output.WriteLine(line);
+        }
+        output.WriteLine($"{files.Count} images in {watch.Elapsed.TotalSeconds:F1} s ({watch.Elapsed.TotalMilliseconds / files.Count:F0} ms each)" +
+            (metadata != null ? $", {found} instances" : ""));
+        if (outPath != null) WriteCocoResults(outPath, results, metadata!, output);
+        return 0;
+    }
+
+    private static void WriteCocoResults(string path, IReadOnlyList<(long, Instances Instances)> images, DatasetMetadata metadata, TextWriter output)
+    {
+        using (var file = File.Create(path)) CocoResults.Write(file, images, metadata);
+        output.WriteLine($"wrote {path}: {images.Sum(i => i.Instances.Count)} COCO results, category ids of " +
+            (metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)"));
     }
 
     /// <summary>COCO's image id from a file name such as 000000397133.jpg; 0 for any other name.</summary>

@@ -125,4 +125,41 @@ public class CocoResultsTests
             File.Delete(json);
         }
     }
+
+    [Test]
+    public void AFolderRunsEveryImageAndWritesTheirResultsUnderTheirNumbers()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        string folder = Path.Combine(Path.GetTempPath(), $"d2sharp-folder-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.Copy(c.Path("image.png"), Path.Combine(folder, "000000000042.png"));
+            File.Copy(c.Path("image.png"), Path.Combine(folder, "000000000007.png"));
+            File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
+            string json = Path.Combine(folder, "results.json");
+            string[] common = ["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"), "--scope", "detections", "--threads", "2"];
+            var stdout = new StringWriter();
+            int code = D2Sharp.Cli.Cli.Run([.. common, "--input", folder, "--output", json], stdout, stdout);
+            Assert.That(code, Is.Zero, stdout.ToString());
+            Assert.That(stdout.ToString(), Does.Contain("[1/2] 000000000007.png").And.Contain("[2/2] 000000000042.png").And.Contain("2 images in"));
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            var ids = doc.RootElement.EnumerateArray().Select(r => r.GetProperty("image_id").GetInt64()).ToList();
+            int perImage = c.Expected["instances_scores"].ToTensor().Data.Length;
+            Assert.That(ids.Count(id => id == 7), Is.EqualTo(perImage));
+            Assert.That(ids.Count(id => id == 42), Is.EqualTo(perImage));
+
+            var error = new StringWriter();
+            Assert.That(D2Sharp.Cli.Cli.Run([.. common, "--input", folder, "--output", Path.Combine(folder, "out.npz")], new StringWriter(), error), Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.Contain("a folder input writes --output .json"));
+            string empty = Directory.CreateDirectory(Path.Combine(folder, "empty")).FullName;
+            error = new StringWriter();
+            Assert.That(D2Sharp.Cli.Cli.Run([.. common, "--input", empty], new StringWriter(), error), Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain("no .png, .jpg or .jpeg image"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
