@@ -12,6 +12,7 @@ internal sealed class RunCommand : ICommand
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
                     [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
+                    [--visualize out.png [--min-score S]]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
@@ -51,11 +52,16 @@ internal sealed class RunCommand : ICommand
                           e.g. 397133 for 000000397133.jpg, else 0), category_id (the dataset's id:
                           COCO's for coco_* DATASETS.TEST), bbox XYWH, score, segmentation (COCO RLE),
                           keypoints (x − 0.5, y − 0.5, score)
+          --visualize F   a .png of the input image with the instances drawn as Detectron2's
+                          Visualizer draws them: masks, boxes, "class score%" labels, keypoints
+                          (--scope detections, an image input)
+          --min-score S   the instances --visualize draws: score at least S (default 0.5, as
+                          Detectron2's demo.py --confidence-threshold)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output"]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score"]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         string? weightsPath = cl.Get("--weights");
@@ -75,7 +81,11 @@ internal sealed class RunCommand : ICommand
             output.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
         output.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
 
-        if (Directory.Exists(inputPath)) return RunFolder(session, inputPath, cl.Get("--output"), output);
+        if (Directory.Exists(inputPath))
+        {
+            if (cl.Get("--visualize") != null) throw new UsageException("--visualize draws one image: give it an image, not a folder");
+            return RunFolder(session, inputPath, cl.Get("--output"), output);
+        }
         watch.Restart();
         var result = RunInput(session, inputPath, output);
         watch.Stop();
@@ -86,6 +96,16 @@ internal sealed class RunCommand : ICommand
         var metadata = instances.Count > 0 ? DatasetMetadata.For(model.Config) : null;
         for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i], metadata!);
 
+        if (cl.Get("--visualize") is { } picture)
+        {
+            if (metadata == null) throw new UsageException("--visualize draws the instances: it needs --scope detections");
+            if (instances.Count != 1) throw new UsageException("--visualize draws one image; this input is a batch");
+            float minScore = cl.Get("--min-score") is { } m
+                ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
+                : 0.5f;
+            int drawn = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
+            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} instances (score ≥ {minScore})");
+        }
         if (cl.Get("--output") is { } outPath)
         {
             if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
@@ -148,6 +168,16 @@ internal sealed class RunCommand : ICommand
         using (var file = File.Create(path)) CocoResults.Write(file, images, metadata);
         output.WriteLine($"wrote {path}: {images.Sum(i => i.Instances.Count)} COCO results, category ids of " +
             (metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)"));
+    }
+
+    /// <summary>The input image at its own size (what the instances' coordinates refer to).</summary>
+    private static Image OriginalImage(string path, string inputFormat)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return ImageLoader.Load(path, "RGB");
+        var array = Npy.Read(path);
+        if (array.DType != "|u1" || array.Shape.Length != 3)
+            throw new UsageException("--visualize needs an image input (.png, .jpg or a uint8 H×W×3 .npy), not a normalised tensor");
+        return ImageLoader.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], inputFormat);
     }
 
     /// <summary>COCO's image id from a file name such as 000000397133.jpg; 0 for any other name.</summary>

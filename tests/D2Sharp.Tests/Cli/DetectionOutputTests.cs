@@ -1,11 +1,11 @@
 using System.Text.Json;
 using D2Sharp.Runtime;
 
-namespace D2Sharp.Tests.Runtime;
+namespace D2Sharp.Tests.Cli;
 
-/// <summary>COCO's compressed RLE, the dataset metadata, and the results JSON that <c>d2sharp run --output x.json</c> writes.</summary>
+/// <summary>What <c>d2sharp run</c> gives a detection model's user: COCO results JSON (compressed RLE, dataset metadata), folders of images, and pictures.</summary>
 [TestFixture]
-public class CocoResultsTests
+public class DetectionOutputTests
 {
     private static BitMask Mask(int height, int width, Func<int, int, bool> set)
     {
@@ -161,5 +161,47 @@ public class CocoResultsTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The picture keeps the input's size and pixels where nothing is drawn, and changes them on the
+    /// first instance's box outline; with the default 0.5 threshold this fixture's low scores draw nothing.
+    /// </summary>
+    [Test]
+    public void VisualizeDrawsTheInstancesOnTheImage()
+    {
+        var c = FixtureCase.Load("det_mask_rcnn_r50_fpn");
+        string picture = Path.Combine(Path.GetTempPath(), $"d2sharp-visualize-{Environment.ProcessId}.png");
+        try
+        {
+            string[] run = ["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"), "--input", c.Path("image.png"),
+                "--scope", "detections", "--threads", "2", "--visualize", picture];
+            var stdout = new StringWriter();
+            Assert.That(D2Sharp.Cli.Cli.Run([.. run, "--min-score", "0"], stdout, stdout), Is.Zero, stdout.ToString());
+            var input = D2Sharp.Imaging.ImageLoader.Load(c.Path("image.png"), "RGB");
+            var drawn = D2Sharp.Imaging.ImageLoader.Load(picture, "RGB");
+            Assert.That((drawn.Height, drawn.Width), Is.EqualTo((input.Height, input.Width)));
+            var boxes = c.Expected["instances_boxes"].ToTensor().Data;
+            int x = (int)MathF.Round((boxes[0] + boxes[2]) / 2), y = (int)MathF.Round(boxes[3]);
+            Assert.That(PixelAt(drawn, y, x), Is.Not.EqualTo(PixelAt(input, y, x)), "the first box's bottom edge is drawn");
+            Assert.That(stdout.ToString(), Does.Contain($"{boxes.Length / 4} of {boxes.Length / 4} instances"));
+
+            stdout = new StringWriter();
+            Assert.That(D2Sharp.Cli.Cli.Run(run, stdout, stdout), Is.Zero, stdout.ToString());
+            Assert.That(stdout.ToString(), Does.Contain($"0 of {boxes.Length / 4} instances (score ≥ 0.5)"));
+            Assert.That(D2Sharp.Imaging.ImageLoader.Load(picture, "RGB").Pixels, Is.EqualTo(input.Pixels), "nothing drawn");
+        }
+        finally
+        {
+            File.Delete(picture);
+        }
+    }
+
+    private static (byte, byte, byte) PixelAt(D2Sharp.Imaging.Image image, int y, int x)
+    {
+        y = Math.Clamp(y, 0, image.Height - 1);
+        x = Math.Clamp(x, 0, image.Width - 1);
+        int at = 3 * (y * image.Width + x);
+        return (image.Pixels[at], image.Pixels[at + 1], image.Pixels[at + 2]);
     }
 }
