@@ -42,7 +42,8 @@ Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    foreach (var project in new[] { "./engine/D2Sharp/D2Sharp.csproj", "./engine/D2Sharp.Cli/D2Sharp.Cli.csproj" })
+    // D2Sharp depends on D2Sharp.Bindings, so both are packed.
+    foreach (var project in new[] { "./bindings/D2Sharp.Bindings/D2Sharp.Bindings.csproj", "./engine/D2Sharp/D2Sharp.csproj", "./engine/D2Sharp.Cli/D2Sharp.Cli.csproj" })
         DotNetPack(project, new DotNetPackSettings
         {
             Configuration = configuration,
