@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using D2Sharp.Bindings;
 using D2Sharp.Graph;
 using D2Sharp.Memory;
@@ -21,6 +22,8 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
     private readonly PinnedHostMemoryHandle _hostStaging;
     private readonly TimeSpan[] _stepTimes;
     private readonly CudaEventHandle[] _events;
+    /// <summary>The image-size inputs of NormalizeImage steps, with their pixel buffers' shapes: checked on the host as they are written, as the host kernels check them.</summary>
+    private readonly Dictionary<Value, int[]> _imageSizes;
     private CudaGraphExecHandle? _graph;
     private int _capturedGeneration = -1;
     private bool _disposed;
@@ -30,6 +33,7 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         _model = model;
         Plan = plan;
         var device = model.Device;
+        _imageSizes = plan.Steps.Where(n => n.Op is Ops.NormalizeImage).ToDictionary(n => n.Inputs[1], n => plan.ShapeOf(n.Inputs[0]));
         _steps = plan.Steps.Select(n => NewStep(n, plan)).ToArray();
         _constantSteps = plan.ShapeOnlyNodes.Select(n => NewStep(n, plan)).ToArray();
         try
@@ -63,7 +67,14 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
     private CudaStep NewStep(Node node, ExecutionPlan plan)
     {
         var step = new CudaStep(node, CudaModel.KernelFor(node), _model.WeightsFor(node), _model.Device, plan);
-        Guard(step, "preparing", () => step.Kernel.Prepare(step));
+        try
+        {
+            step.Kernel.Prepare(step);
+        }
+        catch (Exception e) when (e is not ExecutionException)
+        {
+            throw Failure(step, "preparing", e);
+        }
         return step;
     }
 
@@ -74,6 +85,7 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         Begin();
         var value = Plan.Inputs[index];
         long bytes = CheckBytes(value, data.Length);
+        if (_imageSizes.TryGetValue(value, out var pixels)) Ops.NormalizeImage.CheckImageSizes(MemoryMarshal.Cast<byte, int>(data), pixels);
         ulong target = CudaStep.Address(Layout, value, _model.Arena.Address, ConstantsAddress);
         data.CopyTo(new Span<byte>(_hostStaging.Pointer, data.Length));
         var stream = _model.Device.StreamHandle;
@@ -93,13 +105,12 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         else if (_model.Backend.UseGraphs)
         {
             if (_graph == null || _capturedGeneration != _model.Arena.Generation) Capture();
-            var status = CudaDriver.cuGraphLaunch(_graph!.DangerousGetHandle(), _model.Device.StreamHandle);  // no exception path: a run allocates nothing
+            var status = CudaDriver.cuGraphLaunch(_graph!.DangerousGetHandle(), _model.Device.StreamHandle);
             if (status != CuResult.Success) throw new ExecutionException($"launching the plan's CUDA graph failed: {CudaException.Describe(status)}");
             Synchronize("the plan's CUDA graph");
         }
         else
         {
-            LocateSteps();
             foreach (var step in _steps) Enqueue(step);
             Synchronize("the plan's steps");
         }
@@ -125,7 +136,6 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
     /// <summary>Records every step into a CUDA graph against the arena's current address.</summary>
     private void Capture()
     {
-        LocateSteps();
         _graph?.Dispose();
         _graph = null;
         var stream = _model.Device.Stream;
@@ -153,7 +163,6 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
     /// <summary>Launches step by step with an event between steps, for <see cref="RecordStepTimes"/>.</summary>
     private void RunTimed()
     {
-        LocateSteps();
         var stream = _model.Device.StreamHandle;
         for (int i = 0; i < _events.Length; i++) _events[i] ??= CudaEventHandle.Create();
         Check(CudaDriver.cuEventRecord(_events[0].DangerousGetHandle(), stream), "cuEventRecord");
@@ -170,28 +179,22 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         }
     }
 
-    private void LocateSteps()
-    {
-        foreach (var step in _steps) step.Locate(Layout, _model.Arena.Address, ConstantsAddress);
-    }
-
+    /// <summary>Points the step at the arena's current address and issues its launches (no closure: runs without a graph allocate nothing either).</summary>
     private void Enqueue(CudaStep step)
     {
         step.Locate(Layout, _model.Arena.Address, ConstantsAddress);
-        Guard(step, "running", () => step.Kernel.Enqueue(step));
-    }
-
-    private static void Guard(CudaStep step, string what, Action action)
-    {
         try
         {
-            action();
+            step.Kernel.Enqueue(step);
         }
         catch (Exception e) when (e is not ExecutionException)
         {
-            throw new ExecutionException($"node '{step.Node.Name}' ({step.Op.Kind}) failed {what} on the cuda backend: {e.Message}", e);
+            throw Failure(step, "running", e);
         }
     }
+
+    private static ExecutionException Failure(CudaStep step, string what, Exception e) =>
+        new($"node '{step.Node.Name}' ({step.Op.Kind}) failed {what} on the cuda backend: {e.Message}", e);
 
     private void Synchronize(string what)
     {

@@ -12,7 +12,7 @@ internal sealed class HybridExecutor : IPlanExecutor
 {
     private readonly IPlanExecutor _primary, _secondary;
     private readonly (int From, int To, byte[] Buffer)[] _crossing;
-    private readonly (IPlanExecutor Executor, int Index)[] _inputs2, _inputs1;
+    private readonly int[] _primaryInputs, _secondaryInputs;
     private readonly (IPlanExecutor Executor, int Index)[] _outputs;
     private readonly int[] _primaryStepOf, _secondaryStepOf;
     private readonly TimeSpan[] _stepTimes;
@@ -31,11 +31,12 @@ internal sealed class HybridExecutor : IPlanExecutor
             primary.GetOutput(front.OutputIndex(v.Name), buffer);
             secondary.SetInput(rest.InputIndex(v.Name), buffer);
         }
-        _inputs1 = plan.Inputs.Select(v => (primary, front.InputIndex(v.Name))).ToArray();
-        _inputs2 = plan.Inputs.Select(v => split.SecondaryInputs.Contains(v) ? (secondary, rest.InputIndex(v.Name)) : (null!, -1)).ToArray();
+        _primaryInputs = plan.Inputs.Select(v => front.InputIndex(v.Name)).ToArray();
+        _secondaryInputs = plan.Inputs.Select(v => split.SecondaryInputs.Contains(v) ? rest.InputIndex(v.Name) : -1).ToArray();
         _outputs = plan.Outputs.Select(o => IndexOf(rest, o.Value) is int i and >= 0 ? (secondary, i) : (primary, IndexOf(front, o.Value))).ToArray();
-        _primaryStepOf = front.Steps.Select(n => plan.Steps.ToList().IndexOf(n)).ToArray();
-        _secondaryStepOf = rest.Steps.Select(n => plan.Steps.ToList().IndexOf(n)).ToArray();
+        var stepOf = plan.Steps.Select((node, i) => (node, i)).ToDictionary(s => s.node, s => s.i);
+        _primaryStepOf = front.Steps.Select(n => stepOf[n]).ToArray();
+        _secondaryStepOf = rest.Steps.Select(n => stepOf[n]).ToArray();
         _stepTimes = new TimeSpan[plan.Steps.Count];
     }
 
@@ -63,8 +64,8 @@ internal sealed class HybridExecutor : IPlanExecutor
 
     public void SetInput(int index, ReadOnlySpan<byte> data)
     {
-        _primary.SetInput(_inputs1[index].Index, data);
-        if (_inputs2[index].Index >= 0) _secondary.SetInput(_inputs2[index].Index, data);
+        _primary.SetInput(_primaryInputs[index], data);
+        if (_secondaryInputs[index] >= 0) _secondary.SetInput(_secondaryInputs[index], data);
     }
 
     public void Run()
