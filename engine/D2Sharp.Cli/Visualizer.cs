@@ -10,7 +10,9 @@ namespace D2Sharp.Cli;
 /// "class score%" label at the box's top-left corner, and keypoints above Detectron2's 0.05 score
 /// threshold as dots joined by COCO's person skeleton. Line width and font size scale with the
 /// image as Detectron2's (√(H·W) / 90, at least 10 px). Colours come from a fixed palette (Detectron2
-/// draws random ones), so that pictures are reproducible.
+/// draws random ones), so that pictures are reproducible. The labels' font is a file: the one
+/// <c>D2SHARP_FONT</c> names, else a common system sans-serif (<see cref="FontFiles"/>); without one
+/// the labels are left out and <see cref="Draw"/> says so.
 /// </summary>
 internal static class Visualizer
 {
@@ -31,8 +33,31 @@ internal static class Visualizer
         (5, 11), (6, 12), (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),
     ];
 
-    /// <summary>Draws the instances scoring at least <paramref name="minScore"/>; returns how many.</summary>
-    public static int Draw(Image image, Instances instances, DatasetMetadata metadata, float minScore, string path)
+    /// <summary>Where the labels' font is looked for after <c>D2SHARP_FONT</c>: DejaVu and Liberation on Linux, then macOS's and Windows' own.</summary>
+    private static readonly string[] FontFiles =
+    [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+        "/System/Library/Fonts/Supplemental/Arial.ttf", @"C:\Windows\Fonts\arial.ttf",
+    ];
+
+    /// <summary>
+    /// Draws the instances scoring at least <paramref name="minScore"/>; returns how many, and
+    /// whether their labels could be written (a font was found).
+    /// </summary>
+    public static (int Drawn, bool Labelled) Draw(Image image, Instances instances, DatasetMetadata metadata, float minScore, string path)
+    {
+        try
+        {
+            return DrawWithSkia(image, instances, metadata, minScore, path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            throw new D2SharpException($"--visualize could not load Skia's native library (libSkiaSharp, shipped beside d2sharp): {(e.InnerException ?? e).Message}");
+        }
+    }
+
+    private static (int Drawn, bool Labelled) DrawWithSkia(Image image, Instances instances, DatasetMetadata metadata, float minScore, string path)
     {
         if (image.Height != instances.ImageHeight || image.Width != instances.ImageWidth)
             throw new ArgumentException($"the instances are for a {instances.ImageHeight}x{instances.ImageWidth} image, not {image.Height}x{image.Width}");
@@ -40,11 +65,12 @@ internal static class Visualizer
         var drawn = Enumerable.Range(0, instances.Count).Where(k => instances.Scores[k] >= minScore).ToList();
         foreach (int k in drawn)
             if (instances.Masks is { } masks) BlendMask(bitmap, masks[k], Palette[k % Palette.Length]);
+        using var typeface = LabelTypeface();
         using (var canvas = new SKCanvas(bitmap))
         {
             float fontSize = Math.Max(MathF.Floor(MathF.Sqrt(image.Height * image.Width) / 90), 10);
             float line = Math.Max(fontSize / 4, 1);
-            using var font = new SKFont(SKTypeface.Default, fontSize);
+            using var font = typeface == null ? null : new SKFont(typeface, fontSize);
             foreach (int k in drawn)
             {
                 var color = Palette[k % Palette.Length];
@@ -54,13 +80,21 @@ internal static class Visualizer
                 if (instances.Keypoints is { } keypoints) DrawKeypoints(canvas, keypoints.AsSpan(3 * instances.KeypointsPerInstance * k, 3 * instances.KeypointsPerInstance), color, line);
                 int cls = instances.Classes[k];
                 string label = $"{(cls < metadata.ClassNames.Count ? metadata.ClassNames[cls] : cls.ToString())} {instances.Scores[k] * 100:F0}%";
-                DrawLabel(canvas, font, label, b[0], b[1], color);
+                if (font != null) DrawLabel(canvas, font, label, b[0], b[1], color);
             }
         }
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         using var file = File.Create(path);
         data.SaveTo(file);
-        return drawn.Count;
+        return (drawn.Count, typeface != null);
+    }
+
+    private static SKTypeface? LabelTypeface()
+    {
+        var candidates = Environment.GetEnvironmentVariable("D2SHARP_FONT") is { Length: > 0 } chosen ? [chosen, .. FontFiles] : FontFiles;
+        foreach (var file in candidates.Where(File.Exists))
+            if (SKTypeface.FromFile(file) is { GlyphCount: > 0 } typeface) return typeface;
+        return null;
     }
 
     private static SKBitmap ToBitmap(Image image)

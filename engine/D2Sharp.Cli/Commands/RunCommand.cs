@@ -103,8 +103,9 @@ internal sealed class RunCommand : ICommand
             float minScore = cl.Get("--min-score") is { } m
                 ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
                 : 0.5f;
-            int drawn = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
-            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} instances (score ≥ {minScore})");
+            var (drawn, labelled) = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
+            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} instances (score ≥ {minScore})" +
+                (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
         }
         if (cl.Get("--output") is { } outPath)
         {
