@@ -11,7 +11,7 @@ internal sealed class RunCommand : ICommand
 {
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
-                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
+                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json] [--intermediates]
                     [--visualize out.png [--min-score S]]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
@@ -42,16 +42,19 @@ internal sealed class RunCommand : ICommand
                           with MODEL.MASK_ON mask_probs [N, D, 28, 28], with MODEL.KEYPOINT_ON
                           keypoint_heatmaps [N·D, 17, 56, 56], and the instances in
                           original-image pixels, which are printed
-          --output F      .npz with every output: features float32 NCHW (p2…p6), anchors_<f>
-                          float32 [H·W·A, 4] XYXY in Detectron2's order, RPN and ROI tensors as
-                          above, and instances_boxes [K, 4] / instances_scores / int64
-                          instances_classes / uint8 instances_masks [K, H, W] / instances_keypoints
-                          [K, 17, 3] (x, y, score) (suffixed _<i> per image when the input is a batch);
+          --output F      .npz with the scope's results: the features float32 NCHW (p2…p6), and
+                          for backbone the anchors_<f> float32 [H·W·A, 4] XYXY in Detectron2's
+                          order, for rpn the proposals_*, for detections instances_boxes [K, 4] /
+                          instances_scores / int64 instances_classes / uint8 instances_masks
+                          [K, H, W] / instances_keypoints [K, 17, 3] (x, y, score) (suffixed _<i>
+                          per image when the input is a batch);
                           or .json: the instances (--scope detections) in COCO's results format, as
                           Detectron2's COCOEvaluator writes them: image_id (the input file's number,
                           e.g. 397133 for 000000397133.jpg, else 0), category_id (the dataset's id:
                           COCO's for coco_* DATASETS.TEST), bbox XYWH, score, segmentation (COCO RLE),
                           keypoints (x − 0.5, y − 0.5, score)
+          --intermediates with an .npz: every output of the graph too (anchors, RPN and ROI tensors
+                          as above), under the names of the fixtures' expected.npz
           --visualize F   a .png of the input image with the instances drawn as Detectron2's
                           Visualizer draws them: masks, boxes, "class score%" labels, keypoints
                           (--scope detections, an image input)
@@ -61,7 +64,8 @@ internal sealed class RunCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score"]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score"],
+            ["--intermediates"]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         string? weightsPath = cl.Get("--weights");
@@ -116,7 +120,8 @@ internal sealed class RunCommand : ICommand
             }
             else
             {
-                Npz.Write(outPath, [.. result.Outputs, .. InstanceArrays(instances)]);
+                var written = cl.Has("--intermediates") ? result.Outputs : result.Outputs.Where(o => IsResult(model, o.Key));
+                Npz.Write(outPath, [.. written, .. InstanceArrays(instances)]);
                 output.WriteLine($"wrote {outPath}");
             }
         }
@@ -170,6 +175,19 @@ internal sealed class RunCommand : ICommand
         output.WriteLine($"wrote {path}: {images.Sum(i => i.Instances.Count)} COCO results, category ids of " +
             (metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)"));
     }
+
+    /// <summary>
+    /// What an .npz holds without --intermediates: the backbone features and the scope's own result
+    /// (the anchors of the backbone scope, the RPN's proposals; the detections scope's instances are
+    /// added from the post-processing).
+    /// </summary>
+    private static bool IsResult(ModelSpec model, string output) =>
+        model.FeatureNames.Contains(output) || model.Scope switch
+        {
+            ModelScope.Backbone => output.StartsWith("anchors_", StringComparison.Ordinal),
+            ModelScope.Rpn => output.StartsWith("proposals_", StringComparison.Ordinal),
+            _ => false,
+        };
 
     /// <summary>The input image at its own size (what the instances' coordinates refer to).</summary>
     private static Image OriginalImage(string path, string inputFormat)

@@ -80,7 +80,7 @@ public class CliTests
         var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
         var output = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_rpn.npz");
         var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--weights", c.Path("model.pkl"),
-            "--input", c.Path("image.npy"), "--scope", "rpn", "--threads", "2", "--output", output]);
+            "--input", c.Path("image.npy"), "--scope", "rpn", "--threads", "2", "--output", output, "--intermediates"]);
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Match(@"rpn_topk_indices_p2\s+int64\s+\[1, 1000\]"));
         Assert.That(stdout, Does.Match(@"proposals_boxes\s+float32\s+\[1, 1000, 4\]"));
@@ -110,6 +110,7 @@ public class CliTests
             actual["instances_classes"].ToTensor().Data.Select(v => (long)v).ToArray());
         Assert.That(match.Passed, match.ToString());
         Assert.That(actual.ContainsKey("instances_masks"), Is.False, "a Faster R-CNN has no masks");
+        Assert.That(actual.Keys, Does.Contain("p2").And.Not.Contain("det_boxes").And.Not.Contain("anchors_p2"), "without --intermediates: features and instances");
         File.Delete(output);
     }
 
