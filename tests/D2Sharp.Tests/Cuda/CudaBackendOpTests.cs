@@ -22,7 +22,7 @@ public class CudaBackendOpTests
     [TestCaseSource(nameof(Cases))]
     public void CudaMatchesTheReference(OpCase c)
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var backend = new CudaBackend();
         if (!backend.Supports(c.Op, out string? reason)) Assert.Ignore(reason);
         var actual = OpRunner.Run(backend, c.Op, c.Inputs, c.Parameters);

@@ -15,7 +15,7 @@ public class CudaDetectionTests
     [TestCase("det_faster_rcnn_r50_c4")]
     public void EveryStageMatchesDetectron2OnTheGpu(string caseName)
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         RequireFixture(caseName);
         DetectionsFixtureTests.AssertEveryStageMatches(caseName, "cuda");
     }
@@ -23,7 +23,7 @@ public class CudaDetectionTests
     [Test]
     public void RetinaNetMatchesDetectron2OnTheGpu()
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         RequireFixture("det_retinanet_r50");
         DetectionsFixtureTests.AssertRetinaNetMatches("cuda");
     }

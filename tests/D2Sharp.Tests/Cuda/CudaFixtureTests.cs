@@ -24,7 +24,7 @@ public class CudaFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void ImageOnTheGpuMatchesDetectron2(string caseName)
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var c = FixtureCase.Load(caseName);
         using var session = Open(c);
         var result = session.Run(ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat));
@@ -42,7 +42,7 @@ public class CudaFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void Tf32ErrorAgainstDetectron2IsReported(string caseName)
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var c = FixtureCase.Load(caseName);
         using var session = Open(c, CudaPrecision.Tf32);
         var result = session.Run(ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat));
@@ -59,7 +59,7 @@ public class CudaFixtureTests
     [Test]
     public void GraphReplayEqualsStepByStepLaunchesAndAllocatesNothing()
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var c = FixtureCase.Load("tiny_r50_fpn_dcnv2_g2");
         var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Backbone);
         var weights = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights;
@@ -89,7 +89,7 @@ public class CudaFixtureTests
     [Test]
     public void ALargerPlanMovesTheArenaAndTheFirstPlanCapturesAgain()
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var c = FixtureCase.Load("tiny_r50_fpn");
         using var session = Open(c);
         var image = ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat);
@@ -102,7 +102,7 @@ public class CudaFixtureTests
     [Test]
     public void TheCliBenchRunsOnCuda()
     {
-        CudaDevice.Require();
+        CudaRequirement.Require();
         var output = new StringWriter();
         int code = D2Sharp.Cli.Cli.Run(["bench", "--device", "cuda", "--config", Path.Combine(TestPaths.RepoRoot, "configs", "tiny_r50_fpn.yaml"),
             "--size", "128x192", "--warmup", "1", "--iters", "2"], output, output);

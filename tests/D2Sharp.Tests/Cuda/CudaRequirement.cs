@@ -3,7 +3,7 @@ using D2Sharp.Backends.Cuda;
 namespace D2Sharp.Tests.Cuda;
 
 /// <summary>Category Cuda tests call <see cref="Require"/> first: without a usable GPU they are ignored, saying why.</summary>
-internal static class CudaDevice
+internal static class CudaRequirement
 {
     public static void Require()
     {
