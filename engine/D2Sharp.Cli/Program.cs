@@ -12,8 +12,9 @@ namespace D2Sharp.Cli
             d2sharp — run Detectron2 models from .NET
 
             usage:
-              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
-                          [--threads T] [--scope backbone|rpn|detections] [--output out.npz]
+              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X|folder [--device D] [--precision P]
+                          [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
+                          [--intermediates] [--visualize out.png [--min-score S]]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
@@ -27,17 +28,45 @@ namespace D2Sharp.Cli
             Run `d2sharp <command> --help` for a command's options.
             """;
 
+        private static readonly string[] Commands = ["run", "graph", "bench", "info", "config show", "weights inspect", "export onnx"];
+
+        private static ICommand GroupCommand(string group) => group switch
+        {
+            "config" => new ConfigShowCommand(),
+            "weights" => new WeightsInspectCommand(),
+            _ => new ExportOnnxCommand(),
+        };
+
+        /// <summary>Levenshtein distance, for "did you mean".</summary>
+        private static int EditDistance(string a, string b)
+        {
+            var row = Enumerable.Range(0, b.Length + 1).ToArray();
+            for (int i = 1; i <= a.Length; i++)
+            {
+                int diagonal = row[0];
+                row[0] = i;
+                for (int j = 1; j <= b.Length; j++)
+                {
+                    int above = row[j];
+                    row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                    diagonal = above;
+                }
+            }
+            return row[b.Length];
+        }
+
         /// <summary>Runs one command line; returns the exit code (0 ok, 1 error, 2 usage).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
             {
-                stdout.WriteLine(Usage);
+                // Asked for, the usage is the output; without any argument it is a usage error.
+                (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
             if (args[0] == "--version")
             {
-                stdout.WriteLine(typeof(D2SharpException).Assembly.GetName().Version);
+                stdout.WriteLine($"d2sharp {typeof(D2SharpException).Assembly.GetName().Version} (.NET {Environment.Version})");
                 return 0;
             }
             var rest = args.Skip(1).ToArray();
@@ -52,10 +81,20 @@ namespace D2Sharp.Cli
                 "export" when rest.FirstOrDefault() == "onnx" => new ExportOnnxCommand(),
                 _ => null,
             };
+            if (command == null && args[0] is "config" or "weights" or "export" && rest.FirstOrDefault() is "--help" or "-h" or null)
+            {
+                // A command group asked for help (or given nothing): its commands' help.
+                (rest.Length == 0 ? stderr : stdout).WriteLine(GroupCommand(args[0]).Help);
+                return rest.Length == 0 ? 2 : 0;
+            }
             if (command == null)
             {
-                stderr.WriteLine($"d2sharp: unknown command '{string.Join(' ', args.Take(2))}'\n");
-                stderr.WriteLine(Usage);
+                string typed = string.Join(' ', args.Take(args[0] is "config" or "weights" or "export" ? 2 : 1));
+                // Matched on the first word: "wieghts inspect" and "conifg" find their command too.
+                string? guess = Commands.MinBy(c => EditDistance(c.Split(' ')[0], args[0])) is { } best
+                    && EditDistance(best.Split(' ')[0], args[0]) <= 2 && best != typed ? best : null;
+                stderr.WriteLine($"d2sharp: unknown command '{typed}'" + (guess != null ? $"; did you mean '{guess}'?" : "") +
+                    " (d2sharp --help lists the commands)");
                 return 2;
             }
             if (args[0] is "config" or "weights" or "export") rest = rest.Skip(1).ToArray();
@@ -70,8 +109,8 @@ namespace D2Sharp.Cli
             }
             catch (UsageException e)
             {
-                stderr.WriteLine($"d2sharp: {e.Message}\n");
-                stderr.WriteLine(command.Help);
+                string name = args[0] is "config" or "weights" or "export" ? $"{args[0]} {args[1]}" : args[0];
+                stderr.WriteLine($"d2sharp: {e.Message} (d2sharp {name} --help shows the options)");
                 return 2;
             }
             catch (D2SharpException e)

@@ -73,6 +73,7 @@ internal sealed class RunCommand : ICommand
         int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
         var scope = GraphCommand.ParseScope(cl.Get("--scope"));
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
+        CheckPathsBeforeLoading(configPath, inputPath, cl.Get("--output"), cl.Get("--visualize"));
 
         var watch = Stopwatch.StartNew();
         using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath,
@@ -174,6 +175,20 @@ internal sealed class RunCommand : ICommand
         using (var file = File.Create(path)) CocoResults.Write(file, images, metadata);
         output.WriteLine($"wrote {path}: {images.Sum(i => i.Instances.Count)} COCO results, category ids of " +
             (metadata.IsKnown ? metadata.Dataset : "no known dataset (the class index)"));
+    }
+
+    /// <summary>The input, and where the results go, checked before the model loads: a mistake there should not cost a run.</summary>
+    private static void CheckPathsBeforeLoading(string config, string input, string? output, string? picture)
+    {
+        if (!File.Exists(config)) throw new D2SharpException($"{config}: no such config file");
+        if (!File.Exists(input) && !Directory.Exists(input)) throw new D2SharpException($"{input}: no such file or folder");
+        if (output != null && Path.GetExtension(output).ToLowerInvariant() is not (".npz" or ".json"))
+            throw new UsageException($"--output {output}: write an .npz (tensors) or a .json (COCO results)");
+        if (picture != null && !picture.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--visualize {picture}: the picture is a .png");
+        foreach (var path in new[] { output, picture })
+            if (path != null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+                throw new D2SharpException($"{path}: the folder {folder} does not exist");
     }
 
     /// <summary>

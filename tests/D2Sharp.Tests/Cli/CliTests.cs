@@ -207,7 +207,10 @@ public class CliTests
     }
 
     [TestCase(new string[0], 2, "usage:")]
-    [TestCase(new[] { "frobnicate" }, 2, "unknown command")]
+    [TestCase(new[] { "frobnicate" }, 2, "unknown command 'frobnicate' (d2sharp --help lists the commands)")]
+    [TestCase(new[] { "rnu", "--config", "x.yaml" }, 2, "did you mean 'run'?")]
+    [TestCase(new[] { "wieghts", "inspect" }, 2, "did you mean 'weights inspect'?")]
+    [TestCase(new[] { "config" }, 2, "d2sharp config show --config F")]
     [TestCase(new[] { "run", "--config" }, 2, "option --config needs a value")]
     [TestCase(new[] { "run", "--input", "x.png" }, 2, "missing required option --config")]
     [TestCase(new[] { "graph", "--config", "x.yaml", "--bogus" }, 2, "unknown option --bogus")]
@@ -216,7 +219,43 @@ public class CliTests
     {
         var (code, stdout, stderr) = Run(args);
         Assert.That(code, Is.EqualTo(expectedCode));
-        Assert.That(stdout + stderr, Does.Contain(message));
+        Assert.That(stderr, Does.Contain(message), "a usage error goes to stderr");
+        Assert.That(stdout, Is.Empty);
+    }
+
+    [TestCase("config")]
+    [TestCase("weights")]
+    [TestCase("export")]
+    public void EveryCommandGroupAnswersHelp(string group)
+    {
+        var (code, stdout, _) = Run(group, "--help");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.StartWith($"d2sharp {group} "));
+    }
+
+    [Test]
+    public void AUsageErrorNamesTheFaultAndPointsAtTheHelpWithoutReprintingIt()
+    {
+        var (code, _, stderr) = Run("graph", "--config", "x.yaml", "--bogus");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(stderr, Does.Contain("(d2sharp graph --help shows the options)"));
+    }
+
+    [Test]
+    public void OutputMistakesAreReportedBeforeTheModelLoads()
+    {
+        string image = TestPaths.Fixture("tiny_r50_fpn", "image.png");
+        var (code, stdout, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--output", "/nonexistent/folder/out.npz");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("the folder /nonexistent/folder does not exist"));
+        Assert.That(stdout, Does.Not.Contain("config:"), "nothing was loaded");
+        (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", image, "--output", "out.txt");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("write an .npz (tensors) or a .json (COCO results)"));
+        (code, _, stderr) = Run("run", "--config", TinyConfig, "--input", "/nonexistent/image.png");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("/nonexistent/image.png: no such file or folder"));
     }
 
     [Test]
