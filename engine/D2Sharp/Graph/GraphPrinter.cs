@@ -47,6 +47,7 @@ public static class GraphPrinter
 
     public static string FormatCount(long n) => n switch
     {
+        >= 1_000_000_000_000 => $"{n / 1e12:F2}T",
         >= 1_000_000_000 => $"{n / 1e9:F2}G",
         >= 1_000_000 => $"{n / 1e6:F2}M",
         >= 1_000 => $"{n / 1e3:F2}K",

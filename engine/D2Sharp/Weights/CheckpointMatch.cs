@@ -66,16 +66,23 @@ public sealed class CheckpointMatch
     /// <summary>Every parameter has a tensor of the right shape.</summary>
     public bool IsComplete => Missing.Count == 0 && Mismatches.Count == 0;
 
-    /// <summary>Throws a <see cref="CheckpointException"/> listing each missing parameter (with its shape) and each mismatch.</summary>
+    /// <summary>Lines of the fit error past which it says how many more there are (a wrong config can miss hundreds).</summary>
+    private const int ListedProblems = 10;
+
+    /// <summary>
+    /// Throws a <see cref="CheckpointException"/> listing the first missing parameters (with their
+    /// shapes) and mismatches, and how many more there are.
+    /// </summary>
     public void ThrowIfIncomplete()
     {
         if (IsComplete) return;
         var message = new StringBuilder();
         message.Append($"does not fit the model: {Missing.Count} missing parameter(s), {Mismatches.Count} shape mismatch(es)");
-        foreach (var spec in _missingSpecs)
-            message.Append($"\n  missing: {spec.Name} {Tensor.ShapeString(spec.Shape)}");
-        foreach (var mismatch in Mismatches)
-            message.Append($"\n  shape mismatch: {mismatch}");
+        var problems = _missingSpecs.Select(spec => $"missing: {spec.Name} {Tensor.ShapeString(spec.Shape)}")
+            .Concat(Mismatches.Select(m => $"shape mismatch: {m}")).ToList();
+        foreach (var problem in problems.Take(ListedProblems)) message.Append($"\n  {problem}");
+        if (problems.Count > ListedProblems)
+            message.Append($"\n  … {problems.Count - ListedProblems} more (d2sharp weights inspect lists them all)");
         throw new CheckpointException(Checkpoint.Path, message.ToString());
     }
 

@@ -198,6 +198,16 @@ public class CliTests
     }
 
     [Test]
+    public void ACheckpointThatDoesNotFitListsTenProblemsAndCountsTheRest()
+    {
+        var (code, _, stderr) = Run("run", "--config", TinyConfig, "--opts", "MODEL.FPN.OUT_CHANNELS", "64",
+            "--weights", TestPaths.Fixture("tiny_r50_fpn", "model.pkl"), "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Match(@"… \d+ more \(d2sharp weights inspect lists them all\)"));
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(12), "the summary, ten problems, the count");
+    }
+
+    [Test]
     public void WeightsInspectFailsWhenTheCheckpointDoesNotFit()
     {
         var (code, stdout, _) = Run("weights", "inspect", TestPaths.Fixture("tiny_r50_fpn", "model.pkl"),
