@@ -37,24 +37,6 @@ namespace D2Sharp.Cli
             _ => new ExportOnnxCommand(),
         };
 
-        /// <summary>Levenshtein distance, for "did you mean".</summary>
-        private static int EditDistance(string a, string b)
-        {
-            var row = Enumerable.Range(0, b.Length + 1).ToArray();
-            for (int i = 1; i <= a.Length; i++)
-            {
-                int diagonal = row[0];
-                row[0] = i;
-                for (int j = 1; j <= b.Length; j++)
-                {
-                    int above = row[j];
-                    row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                    diagonal = above;
-                }
-            }
-            return row[b.Length];
-        }
-
         /// <summary>Runs one command line; returns the exit code (0 ok, 1 error, 2 usage).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
@@ -91,8 +73,8 @@ namespace D2Sharp.Cli
             {
                 string typed = string.Join(' ', args.Take(args[0] is "config" or "weights" or "export" ? 2 : 1));
                 // Matched on the first word: "wieghts inspect" and "conifg" find their command too.
-                string? guess = Commands.MinBy(c => EditDistance(c.Split(' ')[0], args[0])) is { } best
-                    && EditDistance(best.Split(' ')[0], args[0]) <= 2 && best != typed ? best : null;
+                string? guess = Commands.MinBy(c => D2Sharp.Config.KeySuggestions.EditDistance(c.Split(' ')[0], args[0])) is { } best
+                    && D2Sharp.Config.KeySuggestions.EditDistance(best.Split(' ')[0], args[0]) <= 2 && best != typed ? best : null;
                 stderr.WriteLine($"d2sharp: unknown command '{typed}'" + (guess != null ? $"; did you mean '{guess}'?" : "") +
                     " (d2sharp --help lists the commands)");
                 return 2;

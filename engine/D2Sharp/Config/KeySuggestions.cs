@@ -1,13 +1,16 @@
 namespace D2Sharp.Config;
 
-/// <summary>Finds the known keys closest to a mistyped one (Levenshtein distance on the dotted key).</summary>
+/// <summary>
+/// Finds the known keys closest to a mistyped one (Levenshtein distance on the dotted key, ignoring
+/// case: Detectron2's keys are upper case, and <c>model.resnets.depth</c> means MODEL.RESNETS.DEPTH).
+/// </summary>
 internal static class KeySuggestions
 {
     private const int SuggestionCount = 3;
 
     private static IReadOnlyList<string> Closest(string key, IEnumerable<string> knownKeys) =>
         knownKeys
-            .Select(known => (known, distance: EditDistance(key, known)))
+            .Select(known => (known, distance: EditDistance(key.ToUpperInvariant(), known.ToUpperInvariant())))
             .OrderBy(candidate => candidate.distance)
             .ThenBy(candidate => candidate.known, StringComparer.Ordinal)
             .Take(SuggestionCount)

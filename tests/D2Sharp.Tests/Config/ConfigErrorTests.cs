@@ -50,6 +50,15 @@ public class ConfigErrorTests
         Assert.That(e.Message, Does.Contain("Closest known keys: MODEL.RESNETS.DEPTH"));
     }
 
+    /// <summary>Detectron2's keys are upper case; a lower-case key is refused as Detectron2 refuses it, with the right key first.</summary>
+    [Test]
+    public void ALowerCaseKeyIsSuggestedInUpperCase()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.MergeFromList(ConfigDefaults.Create(), ["model.resnets.depth", "101"]))!;
+
+        Assert.That(e.Message, Does.Contain("Closest known keys: MODEL.RESNETS.DEPTH,"));
+    }
+
     [Test]
     public void WrongTypeInAFileNamesExpectedAndGivenTypes()
     {
