@@ -42,7 +42,9 @@ internal sealed class RunCommand : ICommand
                           with MODEL.MASK_ON mask_probs [N, D, 28, 28], with MODEL.KEYPOINT_ON
                           keypoint_heatmaps [N·D, 17, 56, 56], and the instances in
                           original-image pixels, which are printed
-          --output F      .npz with the scope's results: the features float32 NCHW (p2…p6), and
+          --output F      .npz with the scope's results: image_sizes int32 [N, 2] (each image's
+                          height and width inside the padded input), the features float32 NCHW
+                          (p2…p6), and
                           for backbone the anchors_<f> float32 [H·W·A, 4] XYXY in Detectron2's
                           order, for rpn the proposals_*, for detections instances_boxes [K, 4] /
                           instances_scores / int64 instances_classes / uint8 instances_masks
@@ -122,7 +124,7 @@ internal sealed class RunCommand : ICommand
             else
             {
                 var written = cl.Has("--intermediates") ? result.Outputs : result.Outputs.Where(o => IsResult(model, o.Key));
-                Npz.Write(outPath, [.. written, .. InstanceArrays(instances)]);
+                Npz.Write(outPath, [.. written, ImageSizes(result), .. InstanceArrays(instances)]);
                 output.WriteLine($"wrote {outPath}");
             }
         }
@@ -229,6 +231,10 @@ internal sealed class RunCommand : ICommand
         }
         if (instances.Count > 10) output.WriteLine($"  … {instances.Count - 10} more");
     }
+
+    /// <summary>Each image's size inside the padded input (height, width): what crops the padding off the features.</summary>
+    private static KeyValuePair<string, Tensor> ImageSizes(InferenceResult result) =>
+        new("image_sizes", new Tensor([result.ImageSizes.Count, 2], result.ImageSizes.SelectMany(s => new[] { s.Height, s.Width }).ToArray()));
 
     /// <summary>The instances under the fixtures' names, suffixed with the image index in a batch.</summary>
     private static IEnumerable<KeyValuePair<string, Tensor>> InstanceArrays(IReadOnlyList<Instances> instances)
