@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Cuda;
 using D2Sharp.Bindings;
 
@@ -8,17 +10,21 @@ internal sealed class InfoCommand : ICommand
     public string Help => """
         d2sharp info
 
-        Prints what the CUDA backend would run on: the driver library and version, each device
-        (name, compute capability, multiprocessors, memory), cuDNN and cuBLAS with their versions
-        (or, for each missing part, why: every path tried, cuInit's error), the CUDA kernels built
-        into this D2Sharp, and whether --device cuda can run here.
+        Prints the processor (cores; AVX-512, AVX2/FMA: the CPU backend's kernels), what the CUDA
+        backend would run on: the driver library and version, each device (name, compute
+        capability, multiprocessors, memory), cuDNN and cuBLAS with their versions (or, for each
+        missing part, why: every path tried, cuInit's error), the CUDA kernels built into this
+        D2Sharp, and whether --device cuda can run here.
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
         var cl = CommandLine.Parse(args, []);
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        output.WriteLine($"d2sharp {typeof(D2SharpException).Assembly.GetName().Version}");
+        output.WriteLine($"d2sharp {typeof(D2SharpException).Assembly.GetName().Version} (.NET {Environment.Version}, {RuntimeInformation.OSDescription.Trim()})");
+        output.WriteLine($"CPU: {Environment.ProcessorCount} logical cores, {RuntimeInformation.ProcessArchitecture}; " +
+            $"AVX-512 {YesNo(CpuIsas.IsSupported(CpuIsa.Avx512))}, AVX2+FMA {YesNo(CpuIsas.IsSupported(CpuIsa.Avx2))}; " +
+            $"--device cpu runs the {CpuIsas.Resolve(CpuIsa.Auto)} kernels");
         output.WriteLine(CudaInfo.Query().ToString());
         var kernels = CudaBackend.BuiltKernels;
         output.WriteLine(kernels.Count > 0 ? $"CUDA kernels: {kernels.Count} ({string.Join(", ", kernels)})" : "CUDA kernels: absent (built without nvcc)");
@@ -27,4 +33,6 @@ internal sealed class InfoCommand : ICommand
         output.WriteLine(available ? "--device cuda: available" : $"--device cuda: unavailable: {reason!.Split('\n')[0].Trim()}");
         return 0;
     }
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
 }

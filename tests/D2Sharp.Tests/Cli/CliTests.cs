@@ -321,5 +321,6 @@ public class CliTests
         Assert.That(code, Is.Zero);
         Assert.That(stdout, Does.Contain("CUDA driver:").And.Contain("cuDNN:").And.Contain("cuBLAS:").And.Contain("--device cuda:"));
         Assert.That(stdout, Does.Contain("CUDA kernels:"));
+        Assert.That(stdout, Does.Match(@"CPU: \d+ logical cores, .*AVX-512 (yes|no), AVX2\+FMA (yes|no); --device cpu runs the (Avx512|Avx2|Portable) kernels"));
     }
 }
