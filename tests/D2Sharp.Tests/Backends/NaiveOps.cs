@@ -469,20 +469,30 @@ internal static class NaiveOps
                 for (int j = 0; j < k; j++)
                     if (probs[j] > op.ScoreThreshold) pairs.Add((boxes[op.ClassAgnostic ? 0 : j], probs[j], j, pairs.Count));
             }
-            var kept = new List<(double[] Box, double Score, int Class, int Order)>();
-            foreach (var group in pairs.GroupBy(p => p.Class))
-                foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
-                    if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) kept.Add(c);
-            var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();
-            outCount[b] = best.Count;
-            for (int r = 0; r < best.Count; r++)
-            {
-                best[r].Box.CopyTo(outBoxes, (b * d + r) * 4);
-                outScores[b * d + r] = best[r].Score;
-                outClasses[b * d + r] = best[r].Class;
-            }
+            outCount[b] = KeepPerClass(pairs, op.NmsThreshold, d, b, outBoxes, outScores, outClasses);
         }
         return (outBoxes, outScores, outClasses, outCount);
+    }
+
+    /// <summary>
+    /// Greedy NMS within each class (by score, then arrival), the best <paramref name="d"/> of all
+    /// classes written as image <paramref name="b"/>'s rows; returns how many.
+    /// </summary>
+    private static int KeepPerClass(List<(double[] Box, double Score, int Class, int Order)> candidates, double threshold, int d, int b,
+        double[] outBoxes, double[] outScores, double[] outClasses)
+    {
+        var kept = new List<(double[] Box, double Score, int Class, int Order)>();
+        foreach (var group in candidates.GroupBy(p => p.Class))
+            foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
+                if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= threshold)) kept.Add(c);
+        var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();
+        for (int r = 0; r < best.Count; r++)
+        {
+            best[r].Box.CopyTo(outBoxes, (b * d + r) * 4);
+            outScores[b * d + r] = best[r].Score;
+            outClasses[b * d + r] = best[r].Class;
+        }
+        return best.Count;
     }
 
     /// <summary>RetinaNet's end: every level's counted candidates (class = index mod K), greedy NMS within each class, by score, the first D.</summary>
@@ -505,18 +515,7 @@ internal static class NaiveOps
                     candidates.Add((Enumerable.Range(0, 4).Select(c => (double)boxes.Data[(b * k + r) * 4 + c]).ToArray(), scores.Data[b * k + r],
                         (int)(indices.Span<long>()[b * k + r] % op.NumClasses), candidates.Count));
             }
-            var kept = new List<(double[] Box, double Score, int Class, int Order)>();
-            foreach (var group in candidates.GroupBy(p => p.Class))
-                foreach (var c in group.OrderByDescending(p => p.Score).ThenBy(p => p.Order))
-                    if (kept.Where(s => s.Class == c.Class).All(s => Iou(s.Box, c.Box) <= op.NmsThreshold)) kept.Add(c);
-            var best = kept.OrderByDescending(p => p.Score).ThenBy(p => p.Order).Take(d).ToList();
-            outCount[b] = best.Count;
-            for (int r = 0; r < best.Count; r++)
-            {
-                best[r].Box.CopyTo(outBoxes, (b * d + r) * 4);
-                outScores[b * d + r] = best[r].Score;
-                outClasses[b * d + r] = best[r].Class;
-            }
+            outCount[b] = KeepPerClass(candidates, op.NmsThreshold, d, b, outBoxes, outScores, outClasses);
         }
         return (outBoxes, outScores, outClasses, outCount);
     }

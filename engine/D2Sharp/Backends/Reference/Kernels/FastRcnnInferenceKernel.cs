@@ -13,9 +13,6 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// </summary>
 internal sealed class FastRcnnInferenceKernel : HostKernel
 {
-    /// <summary>Ints of scratch per candidate pair: box (4), score, class, kept index, and the NMS workspace.</summary>
-    private const int PerCandidate = 7 + BatchedNms.WorkspaceInts;
-
     /// <summary>
     /// Every (proposal, class) pair may pass a threshold of 0, so the scratch holds P·K candidates,
     /// plus one proposal's probabilities (and one stage's, when stages are averaged) and boxes.
@@ -27,7 +24,7 @@ internal sealed class FastRcnnInferenceKernel : HostKernel
     {
         var op = (FastRcnnInference)node.Op;
         var (candidates, rowFloats) = Sizes(op, plan.ShapeOf(node.Inputs[op.Stages + 1])[1]);
-        return workers * ((long)candidates * PerCandidate + rowFloats) * sizeof(int);
+        return workers * ((long)candidates * NmsCandidates.IntsPerCandidate + rowFloats) * sizeof(int);
     }
 
     public override void Run(KernelArgs args) => args.Parallel(args.Inputs[((FastRcnnInference)args.Op).Stages + 1].Shape[0]);
@@ -37,9 +34,9 @@ internal sealed class FastRcnnInferenceKernel : HostKernel
         var op = (FastRcnnInference)args.Op;
         int k = op.NumClasses, s = op.Stages, perImage = args.Inputs[s + 1].Shape[1];
         var (capacity, rowFloats) = Sizes(op, perImage);
-        var scratch = args.ScratchOf<int>(worker, capacity * PerCandidate + rowFloats);
-        var candidates = new Candidates(scratch, capacity);
-        var rowFloatsSpan = MemoryMarshal.Cast<int, float>(scratch[(capacity * PerCandidate)..]);
+        var scratch = args.ScratchOf<int>(worker, capacity * NmsCandidates.IntsPerCandidate + rowFloats);
+        var candidates = new NmsCandidates(scratch, capacity);
+        var rowFloatsSpan = MemoryMarshal.Cast<int, float>(scratch[(capacity * NmsCandidates.IntsPerCandidate)..]);
         var probs = rowFloatsSpan[..(k + 1)];
         var stageProbs = rowFloatsSpan.Slice(k + 1, k + 1);
         var rowBoxes = rowFloatsSpan.Slice(2 * (k + 1), 4 * k);
@@ -88,30 +85,13 @@ internal sealed class FastRcnnInferenceKernel : HostKernel
                     candidates.Set(count++, rowBoxes.Slice(4 * (op.ClassAgnostic ? 0 : j), 4), probs[j], j);
         }
 
-        int kept = BatchedNms.Run(candidates.Boxes, candidates.Scores, candidates.Classes, count, op.NmsThreshold, candidates.Kept, candidates.Work);
+        int kept = candidates.Suppress(count, op.NmsThreshold);
 
         int d = op.DetectionsPerImage;
         var outBoxes = args.Outputs[0].Span<float>().Slice(index * d * 4, d * 4);
         var outScores = args.Outputs[1].Span<float>().Slice(index * d, d);
         var outClasses = args.Outputs[2].Span<long>().Slice(index * d, d);
-        int written = Math.Min(d, kept);
-        for (int r = 0; r < d; r++)
-        {
-            if (r < written)
-            {
-                int c = candidates.Kept[r];
-                candidates.Boxes.Slice(4 * c, 4).CopyTo(outBoxes.Slice(4 * r, 4));
-                outScores[r] = candidates.Scores[c];
-                outClasses[r] = candidates.Classes[c];
-            }
-            else
-            {
-                outBoxes.Slice(4 * r, 4).Clear();
-                outScores[r] = float.NegativeInfinity;
-                outClasses[r] = -1;
-            }
-        }
-        args.Outputs[3].Span<int>()[index] = written;
+        args.Outputs[3].Span<int>()[index] = candidates.WriteRows(kept, outBoxes, outScores, outClasses);
     }
 
     /// <summary>torch's softmax on the CPU: exp(x − max), then times 1 / Σ.</summary>
@@ -123,30 +103,5 @@ internal sealed class FastRcnnInferenceKernel : HostKernel
         for (int i = 0; i < logits.Length; i++) sum += probs[i] = MathF.Exp(logits[i] - max);
         float inverse = 1 / sum;
         for (int i = 0; i < probs.Length; i++) probs[i] *= inverse;
-    }
-
-    /// <summary>The candidate arrays, laid out in one scratch span of <see cref="PerCandidate"/> ints per candidate.</summary>
-    private readonly ref struct Candidates
-    {
-        public readonly Span<float> Boxes, Scores;
-        public readonly Span<int> Classes, Kept;
-        public readonly BatchedNms.Workspace Work;
-
-        public Candidates(Span<int> scratch, int capacity)
-        {
-            var floats = MemoryMarshal.Cast<int, float>(scratch);
-            Boxes = floats[..(4 * capacity)];
-            Scores = floats.Slice(4 * capacity, capacity);
-            Classes = scratch.Slice(5 * capacity, capacity);
-            Kept = scratch.Slice(6 * capacity, capacity);
-            Work = new BatchedNms.Workspace(scratch.Slice(7 * capacity, BatchedNms.WorkspaceInts * capacity), capacity);
-        }
-
-        public void Set(int i, ReadOnlySpan<float> box, float score, int cls)
-        {
-            box.CopyTo(Boxes.Slice(4 * i, 4));
-            Scores[i] = score;
-            Classes[i] = cls;
-        }
     }
 }

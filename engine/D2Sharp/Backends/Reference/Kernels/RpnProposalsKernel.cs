@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using D2Sharp.Backends.Host;
 using D2Sharp.Graph;
 using D2Sharp.Ops;
@@ -12,14 +11,11 @@ namespace D2Sharp.Backends.Reference.Kernels;
 /// </summary>
 internal sealed class RpnProposalsKernel : HostKernel
 {
-    /// <summary>Ints of scratch per candidate: box (4), logit, level, kept index, and the NMS workspace.</summary>
-    private const int PerCandidate = 7 + BatchedNms.WorkspaceInts;
-
     public override long ScratchBytes(Node node, ExecutionPlan plan, int workers)
     {
         int levels = ((RpnProposals)node.Op).Levels;
         long total = Enumerable.Range(0, levels).Sum(l => (long)plan.ShapeOf(node.Inputs[2 * l])[1]);
-        return workers * total * PerCandidate * sizeof(int);
+        return workers * total * NmsCandidates.IntsPerCandidate * sizeof(int);
     }
 
     public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
@@ -29,7 +25,7 @@ internal sealed class RpnProposalsKernel : HostKernel
         var op = (RpnProposals)args.Op;
         int total = 0;
         for (int l = 0; l < op.Levels; l++) total += args.Inputs[2 * l].Shape[1];
-        var candidates = new Candidates(args.ScratchOf<int>(worker, PerCandidate * total), total);
+        var candidates = new NmsCandidates(args.ScratchOf<int>(worker, NmsCandidates.IntsPerCandidate * total), total);
         var sizes = args.Inputs[2 * op.Levels].Span<int>();
         float height = sizes[2 * index], width = sizes[2 * index + 1];
 
@@ -47,56 +43,16 @@ internal sealed class RpnProposalsKernel : HostKernel
                 float x1 = Math.Clamp(box[0], 0f, width), y1 = Math.Clamp(box[1], 0f, height);
                 float x2 = Math.Clamp(box[2], 0f, width), y2 = Math.Clamp(box[3], 0f, height);
                 if (!(x2 - x1 > op.MinSize && y2 - y1 > op.MinSize)) continue;
-                candidates.Set(count++, x1, y1, x2, y2, logits[r], l);
+                candidates.Set(count++, [x1, y1, x2, y2], logits[r], l);
             }
         }
 
         // NMS per level; the survivors of every level come out by logit.
-        int kept = BatchedNms.Run(candidates.Boxes, candidates.Scores, candidates.Level, count, op.NmsThreshold, candidates.Kept, candidates.Work);
+        int kept = candidates.Suppress(count, op.NmsThreshold);
 
         int p = args.Outputs[0].Shape[1];
         var outBoxes = args.Outputs[0].Span<float>().Slice(index * p * 4, p * 4);
         var outLogits = args.Outputs[1].Span<float>().Slice(index * p, p);
-        int written = Math.Min(p, kept);
-        for (int r = 0; r < p; r++)
-        {
-            if (r < written)
-            {
-                int c = candidates.Kept[r];
-                candidates.Boxes.Slice(4 * c, 4).CopyTo(outBoxes.Slice(4 * r, 4));
-                outLogits[r] = candidates.Scores[c];
-            }
-            else
-            {
-                outBoxes.Slice(4 * r, 4).Clear();
-                outLogits[r] = float.NegativeInfinity;
-            }
-        }
-        args.Outputs[2].Span<int>()[index] = written;
-    }
-
-    /// <summary>The candidate arrays, laid out in one scratch span of <see cref="PerCandidate"/> ints per candidate.</summary>
-    private readonly ref struct Candidates
-    {
-        public readonly Span<float> Boxes, Scores;
-        public readonly Span<int> Level, Kept;
-        public readonly BatchedNms.Workspace Work;
-
-        public Candidates(Span<int> scratch, int total)
-        {
-            var floats = MemoryMarshal.Cast<int, float>(scratch);
-            Boxes = floats[..(4 * total)];
-            Scores = floats.Slice(4 * total, total);
-            Level = scratch.Slice(5 * total, total);
-            Kept = scratch.Slice(6 * total, total);
-            Work = new BatchedNms.Workspace(scratch[(7 * total)..], total);
-        }
-
-        public void Set(int i, float x1, float y1, float x2, float y2, float score, int level)
-        {
-            Boxes[4 * i] = x1; Boxes[4 * i + 1] = y1; Boxes[4 * i + 2] = x2; Boxes[4 * i + 3] = y2;
-            Scores[i] = score;
-            Level[i] = level;
-        }
+        args.Outputs[2].Span<int>()[index] = candidates.WriteRows(kept, outBoxes, outLogits, []);
     }
 }
