@@ -21,14 +21,17 @@ namespace D2Sharp.Cli
               d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
                             [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
                             [--format text|json]
+              d2sharp soak --config F [--opts K V ...] [--weights F.pkl] --input IMAGE [--iterations N] [--clients C]
+                           [--sessions shared|per-client] [--device D] [--threads T] [--scope S]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
               d2sharp info
               d2sharp --version | --help
 
-            Run `d2sharp <command> --help` for a command's options.
+            Run `d2sharp <command> --help` for a command's options. Errors are one line; add
+            --verbose to any command for the stack trace of an internal error.
             """;
 
-        private static readonly string[] Commands = ["run", "graph", "bench", "info", "config show", "weights inspect", "export onnx"];
+        private static readonly string[] Commands = ["run", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx"];
 
         private static ICommand GroupCommand(string group) => group switch
         {
@@ -40,6 +43,8 @@ namespace D2Sharp.Cli
         /// <summary>Runs one command line; returns the exit code (0 ok, 1 error, 2 usage).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
+            bool verbose = args.Contains(VerboseFlag);
+            args = args.Where(a => a != VerboseFlag).ToArray();
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
             {
                 // Asked for, the usage is the output; without any argument it is a usage error.
@@ -57,6 +62,7 @@ namespace D2Sharp.Cli
                 "run" => new RunCommand(),
                 "graph" => new GraphCommand(),
                 "bench" => new BenchCommand(),
+                "soak" => new SoakCommand(),
                 "info" => new InfoCommand(),
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),
@@ -95,21 +101,22 @@ namespace D2Sharp.Cli
                 stderr.WriteLine($"d2sharp: {e.Message} (d2sharp {name} --help shows the options)");
                 return 2;
             }
-            catch (D2SharpException e)
+            catch (Exception e) when (e is D2SharpException or IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"d2sharp: error: {e.Message}");
+                stderr.WriteLine($"d2sharp: error: {D2SharpException.Sanitize(e.Message)}");
+                if (verbose) stderr.WriteLine(e);
                 return 1;
             }
-            catch (IOException e)
+            catch (Exception e)
             {
-                stderr.WriteLine($"d2sharp: error: {e.Message}");
-                return 1;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                stderr.WriteLine($"d2sharp: error: {e.Message}");
+                // Not an input error D2Sharp knows: still one line and exit 1, never an abort.
+                stderr.WriteLine($"d2sharp: internal error: {e.GetType().Name}: {D2SharpException.Sanitize(e.Message.Split('\n')[0])}" +
+                    (verbose ? "" : " (--verbose shows the stack trace; please report it)"));
+                if (verbose) stderr.WriteLine(e);
                 return 1;
             }
         }
+
+        private const string VerboseFlag = "--verbose";
     }
 }

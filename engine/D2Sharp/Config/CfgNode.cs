@@ -142,8 +142,9 @@ public sealed partial class CfgNode : IEnumerable<KeyValuePair<string, object?>>
 
     private (CfgNode Parent, string Leaf, object? Value) FindEntry(string dottedKey)
     {
-        if (TryFind(dottedKey, out CfgNode? parent, out string leaf, out object? value)) return (parent, leaf, value);
         string fullKey = FullKey(dottedKey);
+        ConfigReadLog.Note(fullKey);
+        if (TryFind(dottedKey, out CfgNode? parent, out string leaf, out object? value)) return (parent, leaf, value);
         throw new ConfigException(
             $"Config key '{fullKey}' does not exist." + KeySuggestions.Sentence(fullKey, AllKeys().Select(FullKey)),
             fullKey);

@@ -24,7 +24,7 @@ public sealed unsafe class GrowableArena(int alignment) : IDisposable
         if (_buffer != null && _buffer.Length >= bytes) return;
         _buffer?.Dispose();
         _buffer = null;
-        _buffer = new NativeBuffer(bytes, Alignment);
+        _buffer = new NativeBuffer(bytes, Alignment, "the plan's arena");
     }
 
     public void Dispose()

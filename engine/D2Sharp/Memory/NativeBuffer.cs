@@ -9,10 +9,13 @@ namespace D2Sharp.Memory;
 /// </summary>
 public sealed unsafe class NativeBuffer : SafeHandle
 {
-    public NativeBuffer(long bytes, int alignment) : base(IntPtr.Zero, ownsHandle: true)
+    /// <summary>Allocates <paramref name="bytes"/>; <paramref name="purpose"/> names the buffer in a <see cref="MemoryLimitException"/>.</summary>
+    public NativeBuffer(long bytes, int alignment, string purpose = "a native buffer") : base(IntPtr.Zero, ownsHandle: true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         Length = bytes;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available) throw new MemoryLimitException(purpose, bytes, available);
         try
         {
             // At least one alignment unit, so an empty plan still has a valid, aligned pointer.
@@ -23,7 +26,7 @@ public sealed unsafe class NativeBuffer : SafeHandle
         }
         catch (OutOfMemoryException e)
         {
-            throw new OutOfMemoryException($"could not allocate {bytes >> 20} MiB of native memory ({bytes} bytes) aligned to {alignment}", e);
+            throw new MemoryLimitException(purpose, bytes, available, e);
         }
     }
 

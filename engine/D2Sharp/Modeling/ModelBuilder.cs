@@ -19,6 +19,7 @@ public static class ModelBuilder
 
     public static ModelSpec Build(CfgNode cfg, ModelScope scope = ModelScope.Backbone)
     {
+        ModelConfigChecks.Check(cfg);
         var mean = cfg.GetDoubleList("MODEL.PIXEL_MEAN");
         var std = cfg.GetDoubleList("MODEL.PIXEL_STD");
         if (mean.Count != std.Count)

@@ -323,4 +323,29 @@ public class CliTests
         Assert.That(stdout, Does.Contain("CUDA kernels:"));
         Assert.That(stdout, Does.Match(@"CPU: \d+ logical cores, .*AVX-512 (yes|no), AVX2\+FMA (yes|no); --device cpu runs the (Avx512|Avx2|Portable) kernels"));
     }
+
+    [Test]
+    public void VerboseAddsTheStackTraceToAnErrorLine()
+    {
+        var (code, _, stderr) = Run("run", "--config", "/nonexistent/config.yaml", "--input", "x.png");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), "without --verbose an error is one line");
+
+        (code, _, stderr) = Run("run", "--verbose", "--config", "/nonexistent/config.yaml", "--input", "x.png");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.StartWith("d2sharp: error: /nonexistent/config.yaml"));
+        Assert.That(stderr, Does.Contain("   at D2Sharp.Cli.Commands.RunCommand"));
+    }
+
+    [TestCase("per-client")]
+    [TestCase("shared")]
+    public void SoakChecksEveryRunAgainstTheFirstAndSamplesMemory(string sessions)
+    {
+        var (code, stdout, stderr) = Run("soak", "--config", TinyConfig, "--opts", "INPUT.MIN_SIZE_TEST", "0",
+            "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"), "--iterations", "12", "--clients", "3", "--sessions", sessions, "--samples", "3");
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("12 inferences"));
+        Assert.That(stdout.Split('\n').Count(l => l.Contains("MiB  managed heap")), Is.EqualTo(3), stdout);
+        Assert.That(stdout, Does.Contain("all bit-identical to the first run"));
+    }
 }

@@ -24,7 +24,7 @@ internal sealed unsafe class HostExecutor : IPlanExecutor
         Layout = ArenaLayout.Plan(plan, HostModel.Alignment, v => plan.ElementsOf(v) * v.Type.SizeOf(),
             node => model.KernelFor(node).ScratchBytes(node, plan, workers));
         model.Arena.Ensure(Layout.Arena.Size);
-        _constants = new NativeBuffer(Layout.ConstantSize, HostModel.Alignment);
+        _constants = new NativeBuffer(Layout.ConstantSize, HostModel.Alignment, "the plan's constants");
         foreach (var node in plan.ShapeOnlyNodes) Execute(Args(node));
         _steps = plan.Steps.Select(Args).ToArray();
         _stepTimes = new TimeSpan[_steps.Length];
