@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace D2Sharp.Config.Yaml;
@@ -7,11 +8,16 @@ namespace D2Sharp.Config.Yaml;
 /// the file's size before reading, and again while reading, since a device or a growing file may
 /// report no size or the wrong one), and as strict UTF-8, which is what PyYAML reads when a file
 /// has no byte-order mark. <see cref="File.ReadAllText(string)"/> would silently turn bad bytes into
-/// U+FFFD, so a corrupted or binary file would load as strange strings instead of failing.
+/// U+FFFD, so a corrupted or binary file would load as strange strings instead of failing. Then,
+/// as PyYAML's reader, it refuses characters YAML does not allow in a file (control characters).
 /// </summary>
 internal static class ConfigFileText
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>YAML 1.1's printable characters (PyYAML's reader): tab, line breaks, and all but the C0 and C1 controls, U+FFFE and U+FFFF.</summary>
+    private static readonly SearchValues<char> Printable = SearchValues.Create(
+        [.. "\t\n\r\u0085", .. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c), .. Enumerable.Range(0xA0, 0xFFFE - 0xA0).Select(c => (char)c)]);
 
     /// <summary>The first read's size when the file does not say its own.</summary>
     private const int ChunkBytes = 64 << 10;
@@ -63,9 +69,10 @@ internal static class ConfigFileText
     {
         ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
         int start = bytes.StartsWith(byteOrderMark) ? byteOrderMark.Length : 0;
+        string text;
         try
         {
-            return StrictUtf8.GetString(bytes[start..]);
+            text = StrictUtf8.GetString(bytes[start..]);
         }
         catch (DecoderFallbackException e)
         {
@@ -79,5 +86,23 @@ internal static class ConfigFileText
                 $"does not decode.{utf16}",
                 file: path, inner: e);
         }
+        CheckPrintable(text, path);
+        return text;
+    }
+
+    /// <summary>
+    /// PyYAML's reader refuses any character outside YAML's printable set ("special characters are
+    /// not allowed"); YamlDotNet reads some of them into scalars, where a terminal escape in a value
+    /// would reach logs and dumps.
+    /// </summary>
+    private static void CheckPrintable(string text, string path)
+    {
+        int at = text.AsSpan().IndexOfAnyExcept(Printable);
+        if (at < 0) return;
+        int line = 1 + text.AsSpan(0, at).Count('\n');
+        throw new ConfigException(
+            $"Config file '{path}', line {line}: character U+{(int)text[at]:X4} is not allowed in YAML " +
+            "(only printable characters, tabs and line breaks are; a double-quoted string can escape it).",
+            file: path);
     }
 }
