@@ -4,11 +4,14 @@ namespace D2Sharp.Config;
 /// A config could not be read, merged or queried: unknown key, wrong value type, missing or cyclic
 /// <c>_BASE_</c> file, bad YAML, an expression outside what D2Sharp evaluates. The message names the
 /// key and file at fault; <see cref="Key"/> and <see cref="File"/> carry them for callers.
+/// The message holds no control characters: those of keys and values quoted from a file are
+/// written as <c>\uXXXX</c>.
 /// </summary>
 public sealed class ConfigException : D2SharpException
 {
+    /// <summary>An error with <paramref name="message"/> (control characters escaped), the key and file at fault, and its cause.</summary>
     public ConfigException(string message, string? key = null, string? file = null, Exception? inner = null)
-        : base(message, inner!)
+        : base(MessageText.EscapeControlCharacters(message), inner!)
     {
         Key = key;
         File = file;
@@ -19,4 +22,5 @@ public sealed class ConfigException : D2SharpException
 
     /// <summary>The YAML file at fault, when one is.</summary>
     public string? File { get; }
+
 }

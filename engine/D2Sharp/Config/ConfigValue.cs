@@ -75,26 +75,37 @@ internal static class ConfigValue
         _ => a.GetType() == b.GetType() && a.Equals(b),
     };
 
-    /// <summary>A Python-style rendering for messages: <c>'BGR'</c>, <c>True</c>, <c>None</c>, <c>[0.5, 1.0]</c>.</summary>
+    /// <summary>How long a value's rendering in a message may be; longer ones end in "...".</summary>
+    public const int MaxReprLength = 200;
+
+    /// <summary>
+    /// A Python-style rendering for messages: <c>'BGR'</c>, <c>True</c>, <c>None</c>, <c>[0.5, 1.0]</c>.
+    /// At most <see cref="MaxReprLength"/> characters and "...", and it stops walking a value there:
+    /// a list a config file repeats through aliases may hold millions of items.
+    /// </summary>
     public static string Repr(object? value)
     {
         var text = new StringBuilder();
         AppendRepr(text, value);
-        return text.ToString();
+        return text.Length <= MaxReprLength ? text.ToString() : text.ToString(0, MaxReprLength) + "...";
     }
 
     private static void AppendRepr(StringBuilder text, object? value)
     {
+        if (text.Length > MaxReprLength) return;
         switch (value)
         {
             case null: text.Append("None"); break;
             case bool b: text.Append(b ? "True" : "False"); break;
             case long l: text.Append(l.ToString(CultureInfo.InvariantCulture)); break;
             case double d: text.Append(PythonFloat.Repr(d)); break;
-            case string s: text.Append('\'').Append(s.Replace("\\", "\\\\").Replace("'", "\\'")).Append('\''); break;
+            case string s:
+                string shown = s.Length > MaxReprLength ? s[..(MaxReprLength + 1)] : s;
+                text.Append('\'').Append(shown.Replace("\\", "\\\\").Replace("'", "\\'")).Append('\'');
+                break;
             case List<object?> list:
                 text.Append('[');
-                for (int i = 0; i < list.Count; i++)
+                for (int i = 0; i < list.Count && text.Length <= MaxReprLength; i++)
                 {
                     if (i > 0) text.Append(", ");
                     AppendRepr(text, list[i]);

@@ -20,10 +20,12 @@ public class ModelZooConfigTests
     private static CfgNode Zoo(string relativePath, params string[] opts) =>
         ConfigLoader.Load(Path.Combine(TestPaths.Detectron2Configs, relativePath), opts);
 
+    /// <summary>Also strictly (no key written twice) and inside the zoo's folder, as a service would load them.</summary>
     [TestCaseSource(nameof(ZooCases))]
     public void ModelZooConfigLoads(string relativePath)
     {
-        CfgNode cfg = Zoo(relativePath);
+        CfgNode cfg = ConfigLoader.Load(Path.Combine(TestPaths.Detectron2Configs, relativePath), null,
+            new ConfigLoadOptions { Strict = true, AllowedRoot = TestPaths.Detectron2Configs });
 
         Assert.That(cfg.GetInt("VERSION"), Is.EqualTo(2));
         Assert.That(cfg.ContentEquals(ConfigDefaults.Create()), Is.False, "a model-zoo file changes some default");

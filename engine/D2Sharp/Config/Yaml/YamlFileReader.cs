@@ -9,6 +9,10 @@ namespace D2Sharp.Config.Yaml;
 /// <c>yaml.unsafe_load</c> for Python tags): PyYAML's scalar typing, anchors and aliases, and of the
 /// Python tags only <c>!!python/tuple</c> and <c>!!python/object/apply:eval</c>, whose expression
 /// goes to the restricted <see cref="PyArithmeticEvaluator"/>. Errors name the file, line and key.
+/// The file is untrusted: its nesting is bounded by <see cref="ConfigLoadOptions.MaxDepth"/>, and its
+/// nodes, each alias counted as the whole value it repeats, by <see cref="ConfigLoadOptions.MaxNodes"/>:
+/// aliases are read as shared references, but merging, copying and printing expand them. A key
+/// written twice keeps its last value, as PyYAML, with a warning (an error when strict).
 /// </summary>
 internal sealed class YamlFileReader
 {
@@ -17,40 +21,43 @@ internal sealed class YamlFileReader
 
     private readonly IParser _parser;
     private readonly string _file;
-    private readonly Dictionary<string, object?> _anchors = new(StringComparer.Ordinal);
+    private readonly ConfigLoadBudget _budget;
+    private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
 
-    private YamlFileReader(IParser parser, string file)
+    /// <summary>An anchored value and the nodes it counts for wherever an alias repeats it.</summary>
+    private readonly record struct Anchored(object? Value, long Nodes);
+
+    private YamlFileReader(IParser parser, string file, ConfigLoadBudget budget)
     {
         _parser = parser;
         _file = file;
+        _budget = budget;
     }
 
-    /// <summary>The document of <paramref name="path"/>: usually a <see cref="YamlMapping"/>; null when empty.</summary>
-    public static object? ReadFile(string path)
+    /// <summary>
+    /// The document of <paramref name="path"/>: usually a <see cref="YamlMapping"/>; null when empty.
+    /// Read within <paramref name="budget"/>, the load's limits (by default <see cref="ConfigLoadOptions.Default"/>'s).
+    /// </summary>
+    public static object? ReadFile(string path, ConfigLoadBudget? budget = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"Cannot read config file '{path}': {e.Message}", file: path, inner: e);
-        }
-        return ReadText(text, path);
+        budget ??= new ConfigLoadBudget(ConfigLoadOptions.Default);
+        return ReadText(ConfigFileText.Read(path, budget), path, budget);
     }
 
-    /// <summary>Parses YAML text; <paramref name="file"/> is used in messages and sources.</summary>
-    public static object? ReadText(string text, string file)
+    /// <summary>
+    /// Parses YAML text; <paramref name="file"/> is used in messages and sources, <paramref name="budget"/>
+    /// holds the load's limits (by default <see cref="ConfigLoadOptions.Default"/>'s).
+    /// </summary>
+    public static object? ReadText(string text, string file, ConfigLoadBudget? budget = null)
     {
-        var reader = new YamlFileReader(new Parser(new StringReader(text)), file);
+        var reader = new YamlFileReader(new Parser(new StringReader(text)), file, budget ?? new ConfigLoadBudget(ConfigLoadOptions.Default));
         try
         {
             return reader.ReadStream();
         }
         catch (YamlException e)
         {
-            throw new ConfigException($"Invalid YAML in '{file}' at line {e.Start.Line}: {e.Message}", file: file, inner: e);
+            throw YamlSyntaxError.Describe(e, text, file);
         }
     }
 
@@ -59,34 +66,45 @@ internal sealed class YamlFileReader
         _parser.Consume<StreamStart>();
         if (_parser.TryConsume<StreamEnd>(out _)) return null;
         _parser.Consume<DocumentStart>();
-        object? root = ReadNode(path: "");
+        object? root = ReadNode(path: "", depth: 0);
         _parser.Consume<DocumentEnd>();
         if (!_parser.Accept<StreamEnd>(out _))
             throw new ConfigException($"'{_file}' holds more than one YAML document; a config file holds one.", file: _file);
         return root;
     }
 
-    private object? ReadNode(string path)
+    /// <summary>The node at the parser's position, which <paramref name="depth"/> lists and mappings enclose.</summary>
+    private object? ReadNode(string path, int depth)
     {
         ParsingEvent next = _parser.Current ?? throw new ConfigException($"Unexpected end of YAML in '{_file}'.", file: _file);
         if (next is AnchorAlias alias)
         {
             _parser.MoveNext();
-            return _anchors.TryGetValue(alias.Value.Value, out object? target)
-                ? target
-                : throw Error($"unknown alias '*{alias.Value}'", path, alias.Start);
+            if (!_anchors.TryGetValue(alias.Value.Value, out Anchored target))
+                throw Error($"unknown alias '*{alias.Value}'", path, alias.Start);
+            if (!_budget.TryChargeNodes(target.Nodes))
+                throw NodeBudgetExceeded($"the alias '*{alias.Value}' repeats {ConfigLoadBudget.Count(target.Nodes)} nodes, which takes", path, alias.Start);
+            return target.Value;
         }
         var node = (NodeEvent)next;
+        if (node is SequenceStart or MappingStart && depth == _budget.Options.MaxDepth)
+            throw Error($"lists and mappings nest more than {_budget.Options.MaxDepth} deep (ConfigLoadOptions.MaxDepth)", path, node.Start);
+        if (!_budget.TryChargeNodes(1)) throw NodeBudgetExceeded("this node takes", path, node.Start);
+        long nodesBefore = _budget.NodesRead - 1;
         object? value = node switch
         {
             Scalar scalar => ReadScalar(scalar, path),
-            SequenceStart sequence => ReadSequence(sequence, path),
-            MappingStart mapping => ReadMapping(mapping, path),
+            SequenceStart sequence => ReadSequence(sequence, path, depth + 1),
+            MappingStart mapping => ReadMapping(mapping, path, depth + 1),
             _ => throw Error($"unexpected YAML event {next}", path, next.Start),
         };
-        if (!node.Anchor.IsEmpty) _anchors[node.Anchor.Value] = value;
+        if (!node.Anchor.IsEmpty) _anchors[node.Anchor.Value] = new Anchored(value, _budget.NodesRead - nodesBefore);
         return value;
     }
+
+    private ConfigException NodeBudgetExceeded(string what, string path, Mark at) =>
+        Error($"{what} the config past {ConfigLoadBudget.Count(_budget.Options.MaxNodes)} YAML nodes (ConfigLoadOptions.MaxNodes, " +
+              "aliases counted as the nodes they repeat); a config this large is most likely an alias bomb", path, at);
 
     private object? ReadScalar(Scalar scalar, string path)
     {
@@ -110,7 +128,7 @@ internal sealed class YamlFileReader
             path, scalar.Start);
     }
 
-    private object? ReadSequence(SequenceStart sequence, string path)
+    private object? ReadSequence(SequenceStart sequence, string path, int depth)
     {
         string tag = sequence.Tag.IsEmpty || sequence.Tag.IsNonSpecific ? "" : sequence.Tag.Value;
         if (tag is not ("" or "tag:yaml.org,2002:seq" or PythonTuple or PythonEval))
@@ -120,7 +138,7 @@ internal sealed class YamlFileReader
         var items = new List<object?>();
         while (!_parser.TryConsume<SequenceEnd>(out _))
         {
-            object? item = ReadNode(path);
+            object? item = ReadNode(path, depth);
             if (item is YamlMapping)
                 throw Error("a list item is a mapping, which a config value cannot hold", path, sequence.Start);
             items.Add(item);
@@ -142,7 +160,7 @@ internal sealed class YamlFileReader
         }
     }
 
-    private YamlMapping ReadMapping(MappingStart mapping, string path)
+    private YamlMapping ReadMapping(MappingStart mapping, string path, int depth)
     {
         string tag = mapping.Tag.IsEmpty || mapping.Tag.IsNonSpecific ? "" : mapping.Tag.Value;
         if (tag is not ("" or "tag:yaml.org,2002:map"))
@@ -152,16 +170,28 @@ internal sealed class YamlFileReader
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
             Mark keyStart = _parser.Current!.Start;
-            string key = ReadNode(path) switch
+            string key = ReadNode(path, depth) switch
             {
                 string text => text,
                 var other => throw Error($"mapping key {ConfigValue.Repr(other)} is not a string", path, keyStart),
             };
             string childPath = path.Length == 0 ? key : path + "." + key;
-            result.Set(key, new YamlEntry(ReadNode(childPath), new YamlSource(_file, (int)keyStart.Line)));
+            var source = new YamlSource(_file, (int)keyStart.Line);
+            if (result.TryGetValue(key, out YamlEntry earlier)) WarnRepeatedKey(childPath, earlier.Source.Line, source.Line);
+            result.Set(key, new YamlEntry(ReadNode(childPath, depth), source));
         }
         return result;
     }
+
+    /// <summary>PyYAML keeps a repeated key's last value without a word; the first one is most likely a forgotten edit.</summary>
+    private void WarnRepeatedKey(string key, int firstLine, int line) =>
+        _budget.Warn(
+            new ConfigWarning(
+                MessageText.EscapeControlCharacters(
+                    $"{_file}, line {line}: key '{key}' is written twice in one mapping (lines {firstLine} and {line}); " +
+                    "the later value is used, as in Detectron2."),
+                _file, line, key),
+            strictRefusal: "Strict loading (ConfigLoadOptions.Strict) refuses a repeated key.");
 
     private ConfigException Error(string message, string path, Mark at) =>
         new($"{_file}, line {at.Line}{(path.Length == 0 ? "" : $", key '{path}'")}: {message}", path.Length == 0 ? null : path, _file);
