@@ -79,7 +79,7 @@ internal static class PickleOpcodeScanner
 
         public void Run()
         {
-            if (_data.IsEmpty) throw Corrupt("the file is empty");
+            if (_data.IsEmpty) throw new CheckpointException(_path, $"is not a valid pickle: it is empty{_where}");
             while (true)
             {
                 _opcodeStart = _pos;
