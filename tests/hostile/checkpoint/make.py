@@ -47,13 +47,12 @@ def state_dict(entries):
 
 
 def torch_zip(name, data_pkl, storages=(), extra=()):
+    records = [("archive/data.pkl", data_pkl)] + [("archive/data/" + key, data) for key, data in storages]
+    records += [("archive/version", b"3\n")] + list(extra)
     with zipfile.ZipFile(os.path.join(HERE, name), "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", data_pkl)
-        for key, data in storages:
-            z.writestr("archive/data/" + key, data)
-        z.writestr("archive/version", b"3\n")
-        for record, data in extra:
-            z.writestr(record, data)
+        for record, data in records:
+            # A fixed timestamp, so that rerunning this script changes nothing.
+            z.writestr(zipfile.ZipInfo(record, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
 def zip_declaring(name, entry, data, declared):
