@@ -45,6 +45,8 @@ public static class CheckpointLoader
 
         byte[] bytes;
         using (file) bytes = ReadAll(file, path);
+        if (bytes.AsSpan().StartsWith("PK\u0003\u0004"u8))
+            throw new CheckpointException(path, "is a zip archive (a PyTorch checkpoint?), but Detectron2 reads .pkl files as plain pickles: name it .pth");
         PickleOpcodeScanner.Scan(bytes, path, limits, PickleDialect.Numpy);
         object? root = Unpickle(bytes, path, new Unpickler());
         if (root is not Hashtable top)

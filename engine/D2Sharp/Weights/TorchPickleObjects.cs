@@ -19,7 +19,7 @@ internal sealed class TorchStorageTypeMarker(TorchStorageType type) : IObjectCon
 /// holding <see cref="Numel"/> elements of <see cref="Type"/>. Nothing is read until a tensor of the
 /// model is decoded.
 /// </summary>
-internal sealed record TorchStorageReference(TorchStorageType Type, string Key, string Location, long Numel);
+internal sealed record TorchStorageReference(TorchStorageType Type, string Key, long Numel);
 
 /// <summary>
 /// <c>torch._utils._rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,

@@ -208,6 +208,16 @@ public sealed class TorchCheckpointTests
     }
 
     [Test]
+    public void PthNamedPklIsToldToBeRenamed()
+    {
+        string path = TempPickleFiles.Write(File.ReadAllBytes(TinyPath("model.pth")), "model.pkl");
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path));
+
+        Assert.That(e!.Message, Does.Contain("is a zip archive").And.Contain("name it .pth"));
+    }
+
+    [Test]
     public void ArchiveWithoutDataPklIsNamed()
     {
         string path = TestTorchZip.Write([], extra: null, prefix: "archive");
