@@ -17,7 +17,7 @@ internal sealed class ExportOnnxCommand : ICommand
         those ONNX cannot express faithfully (the RPN's proposals: per-image clipping and NMS).
           --size HxW      input size (padded to the size divisibility)
           --batch N       batch size (default 1)
-          --weights F     a Detectron2 .pkl checkpoint; without it the weights are initialised deterministically
+          --weights F     a Detectron2 .pkl or PyTorch .pth checkpoint; without it the weights are initialised deterministically
           --scope S       backbone (default) or rpn (adds the RPN head and its per-level top-k; the proposals are not exported)
           --outputs A,B   only these outputs (default: every output the exporter can write)
         """;

@@ -18,7 +18,7 @@ internal sealed class RunCommand : ICommand
         the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
           --config F      a Detectron2 YAML config
           --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. INPUT.MIN_SIZE_TEST 0)
-          --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted);
+          --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted) or a .pth;
                           without it the weights are initialised deterministically (outputs are then
                           only useful for timing and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or

@@ -71,7 +71,7 @@ public sealed class InferenceSession : IDisposable
 
     /// <summary>
     /// Loads a Detectron2 YAML (with <c>_BASE_</c> chain and <paramref name="opts"/> overrides), builds
-    /// the model, loads <paramref name="weightsPath"/> (a <c>.pkl</c>) or, when null, initialises the
+    /// the model, loads <paramref name="weightsPath"/> (a <c>.pkl</c> or <c>.pth</c>, see <see cref="D2Sharp.Weights.CheckpointLoader.Load"/>) or, when null, initialises the
     /// weights deterministically, and binds them to the options' device.
     /// </summary>
     public static InferenceSession Load(string configPath, IReadOnlyList<string>? opts = null, string? weightsPath = null,

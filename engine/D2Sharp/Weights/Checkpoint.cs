@@ -1,8 +1,8 @@
 namespace D2Sharp.Weights;
 
 /// <summary>
-/// The weights of one <c>.pkl</c> file as Detectron2's checkpointer sees them just before it
-/// matches them to a model: float32 tensors by name, the author and whether name-matching
+/// The weights of one checkpoint file (<c>.pkl</c> or PyTorch <c>.pth</c>) as Detectron2's
+/// checkpointer sees them just before it matches them to a model: float32 tensors by name, the author and whether name-matching
 /// heuristics apply. Caffe2 weights (Caffe2 files, and Detectron2-format files with matching
 /// heuristics whose author is "Caffe2") are already renamed, and their prediction layers
 /// reordered, by Detectron2's C2 rules, so <see cref="Tensors"/> uses Detectron2-style names throughout.

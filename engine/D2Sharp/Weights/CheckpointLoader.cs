@@ -5,28 +5,50 @@ using Razorvine.Pickle;
 namespace D2Sharp.Weights;
 
 /// <summary>
-/// Reads a Detectron2 / Caffe2 <c>.pkl</c> checkpoint the way Detectron2's
-/// <c>DetectionCheckpointer._load_file</c> does, but safely: the pickle is scanned and refused
-/// unless it names only numpy-array globals (<see cref="PickleOpcodeScanner"/>), and only then
-/// unpickled with Razorvine.Pickle.
+/// Reads a checkpoint the way Detectron2's <c>DetectionCheckpointer._load_file</c> does, but safely:
+/// a <c>.pkl</c> (Detectron2 model zoo, Caffe2/MSRA) is a pickle of numpy arrays; any other name is a
+/// PyTorch zip checkpoint (<c>.pth</c>, <c>.pt</c>: <c>torch.save</c> of a state dict or of a training
+/// checkpoint). Every pickle is scanned first and refused unless it names only the globals its kind
+/// needs (<see cref="PickleOpcodeScanner"/>) and stays within <see cref="CheckpointLimits"/>, and only
+/// then unpickled with Razorvine.Pickle.
 /// </summary>
 public static class CheckpointLoader
 {
     private const string Caffe2Author = "Caffe2";
 
     /// <summary>
-    /// Loads <paramref name="path"/>. A dict with both <c>"model"</c> and <c>"__author__"</c> is
-    /// Detectron2 format; anything else is Caffe2 (blobs at top level or under <c>"blobs"</c>,
-    /// <c>*_momentum</c> dropped, names converted by Detectron2's C2 rules, matching heuristics on).
-    /// Every weight must be a numeric numpy array (as fvcore requires); it becomes float32.
+    /// Loads <paramref name="path"/>, deciding by its name as Detectron2 does.
+    /// <para>A <c>.pkl</c>: a dict with both <c>"model"</c> and <c>"__author__"</c> is Detectron2 format;
+    /// anything else is Caffe2 (blobs at top level or under <c>"blobs"</c>, <c>*_momentum</c> dropped,
+    /// names converted by Detectron2's C2 rules, matching heuristics on). Pickle protocols 2 to 5
+    /// (protocol 5's in-band buffers included).</para>
+    /// <para>Any other name: a PyTorch zip checkpoint. Its <c>"model"</c> entry holds the weights, or,
+    /// when there is none, the whole dict does (a plain state dict); the rest of a training checkpoint
+    /// (<c>"optimizer"</c>, <c>"scheduler"</c>, <c>"iteration"</c>) is scanned but not converted.
+    /// Matching heuristics are always on, and a <c>"__author__"</c> of "Caffe2" renames as for <c>.pkl</c>.</para>
+    /// Every weight must be a numeric array or tensor (as fvcore requires); it becomes float32.
     /// </summary>
-    /// <exception cref="CheckpointException">Missing/unreadable file, unsafe or corrupt pickle, unexpected layout.</exception>
-    public static Checkpoint Load(string path)
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="limits">Bounds checked before anything is allocated; <see cref="CheckpointLimits.Default"/> when null.</param>
+    /// <exception cref="CheckpointException">
+    /// Missing or unreadable file, a directory, unsafe or corrupt pickle or zip archive, a limit exceeded, unexpected layout.
+    /// </exception>
+    public static Checkpoint Load(string path, CheckpointLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = ReadFile(path);
-        PickleOpcodeScanner.Scan(bytes, path);
-        object? root = Unpickle(bytes, path);
+        limits ??= CheckpointLimits.Default;
+        limits.Validate();
+        var file = OpenFile(path, limits);
+        // Detectron2 decides by the name alone: pickle.load for ".pkl", torch.load for the rest.
+        if (!path.EndsWith(".pkl", StringComparison.Ordinal))
+            return TorchZipCheckpoint.Load(path, file, limits);
+
+        byte[] bytes;
+        using (file) bytes = ReadAll(file, path);
+        if (bytes.AsSpan().StartsWith("PK\u0003\u0004"u8))
+            throw new CheckpointException(path, "is a zip archive (a PyTorch checkpoint?), but Detectron2 reads .pkl files as plain pickles: name it .pth");
+        PickleOpcodeScanner.Scan(bytes, path, limits, PickleDialect.Numpy);
+        object? root = Unpickle(bytes, path, new Unpickler());
         if (root is not Hashtable top)
             throw new CheckpointException(path, $"top level is {PythonTypeName(root)}, expected a dict");
 
@@ -39,22 +61,33 @@ public static class CheckpointLoader
     {
         if (top["model"] is not Hashtable model)
             throw new CheckpointException(path, $"\"model\" is {PythonTypeName(top["model"])}, expected a dict of arrays");
-        string? author = top["__author__"] switch
-        {
-            null => null,
-            string s => s,
-            var other => System.Convert.ToString(other, CultureInfo.InvariantCulture),
-        };
+        string? author = AuthorOf(top);
         bool heuristics = top.ContainsKey("matching_heuristics") && IsTruthy(top["matching_heuristics"], path);
         var tensors = DecodeArrays(model, "model", path);
-        // Detectron2 applies the C2 renaming whenever heuristics are on and the author says Caffe2.
+        return Assemble(path, CheckpointFormat.Detectron2, author, heuristics, tensors);
+    }
+
+    /// <summary>
+    /// The checkpoint as Detectron2 matches it: the C2 renaming applies whenever heuristics are on
+    /// and the author says Caffe2 (<c>align_and_update_state_dicts(..., c2_conversion=...)</c>).
+    /// </summary>
+    internal static Checkpoint Assemble(string path, CheckpointFormat format, string? author, bool heuristics, Dictionary<string, Tensor> tensors)
+    {
         if (heuristics && author == Caffe2Author)
         {
             var (renamed, originals) = Caffe2Renaming.ConvertDetectronNames(tensors, path);
-            return new Checkpoint(path, CheckpointFormat.Detectron2, author, heuristics, Sorted(renamed), originals);
+            return new Checkpoint(path, format, author, heuristics, Sorted(renamed), originals);
         }
-        return new Checkpoint(path, CheckpointFormat.Detectron2, author, heuristics, Sorted(tensors));
+        return new Checkpoint(path, format, author, heuristics, Sorted(tensors));
     }
+
+    /// <summary>The dict's <c>"__author__"</c>, as a string; null when absent or None.</summary>
+    internal static string? AuthorOf(Hashtable top) => top["__author__"] switch
+    {
+        null => null,
+        string s => s,
+        var other => System.Convert.ToString(other, CultureInfo.InvariantCulture),
+    };
 
     private static Checkpoint LoadCaffe2(Hashtable top, string path)
     {
@@ -94,26 +127,56 @@ public static class CheckpointLoader
         return tensors;
     }
 
-    private static byte[] ReadFile(string path)
+    /// <summary>
+    /// Opens the file for reading after checking that it is one, and that its size is within
+    /// <see cref="CheckpointLimits.MaxFileBytes"/>; every failure is a <see cref="CheckpointException"/>.
+    /// </summary>
+    private static FileStream OpenFile(string path, CheckpointLimits limits)
     {
+        if (Directory.Exists(path))
+            throw new CheckpointException(path, "is a directory, not a checkpoint file");
+        FileStream file;
         try
         {
-            return File.ReadAllBytes(path);
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             string reason = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
             throw new CheckpointException(path, $"cannot be read: {reason}", e);
         }
+        if (file.Length > limits.MaxFileBytes)
+        {
+            long length = file.Length;
+            file.Dispose();
+            throw new CheckpointException(path, $"refused: the file is {length} bytes, beyond CheckpointLimits.MaxFileBytes = {limits.MaxFileBytes}");
+        }
+        return file;
     }
 
-    private static object? Unpickle(byte[] bytes, string path)
+    private static byte[] ReadAll(FileStream file, string path)
     {
-        NumpyPickleRegistration.EnsureRegistered();
+        if (file.Length > Array.MaxLength)
+            throw new CheckpointException(path, $"is {file.Length} bytes, more than a .pkl read into memory may hold");
         try
         {
-            using var unpickler = new Unpickler();
-            return unpickler.loads(bytes);
+            var bytes = new byte[file.Length];
+            file.ReadExactly(bytes);
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, $"cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs Razorvine.Pickle on a pickle the scanner has accepted; whatever it throws becomes a <see cref="CheckpointException"/>.</summary>
+    internal static object? Unpickle(byte[] bytes, string path, Unpickler unpickler)
+    {
+        CheckpointPickleRegistration.EnsureRegistered();
+        try
+        {
+            using (unpickler) return unpickler.loads(bytes);
         }
         catch (Exception e)
         {
@@ -140,7 +203,7 @@ public static class CheckpointLoader
         return e;
     }
 
-    private static string PythonTypeName(object? value) => value switch
+    internal static string PythonTypeName(object? value) => value switch
     {
         null => "None",
         string s => $"the string '{s}'",
@@ -153,6 +216,7 @@ public static class CheckpointLoader
         IList => "a list",
         PickledNumpyDType => "a numpy.dtype",
         PickledNumpyArray => "a numpy array",
+        PickledTorchTensor => "a torch tensor",
         _ => $"a {value.GetType().Name}",
     };
 }

@@ -13,6 +13,9 @@ internal sealed class PickledNumpyArray
 
     /// <summary>Called by Razorvine.Pickle for BUILD (it looks the method up by name).</summary>
     public void __setstate__(object[] state) => State = state;
+
+    /// <summary>An array whose state came with its constructor (protocol 5's <c>_frombuffer</c>).</summary>
+    public static PickledNumpyArray FromState(object[] state) => new() { State = state };
 }
 
 /// <summary>
@@ -61,6 +64,23 @@ internal sealed class NumpyNdarrayType : IObjectConstructor
 }
 
 /// <summary>
+/// <c>numpy.core.numeric._frombuffer(buffer, dtype, shape, order)</c>: how numpy pickles a contiguous
+/// array with protocol 5, its data an in-band buffer (BYTEARRAY8, or bytes). The same state a
+/// protocol 2–4 array gets from BUILD is assembled here, so one decoder reads both.
+/// </summary>
+internal sealed class NumpyFromBufferConstructor : IObjectConstructor
+{
+    public object construct(object[] args)
+    {
+        if (args.Length != 4 || args[0] is not byte[] data || args[1] is not PickledNumpyDType dtype || args[2] is not object[] shape
+            || args[3] is not ("C" or "F"))
+            throw new PickleException("numpy _frombuffer expects (buffer, numpy.dtype, shape tuple, 'C' or 'F')");
+        // numpy's own reduction always passes version 1 and keeps dtype and shape as pickled.
+        return PickledNumpyArray.FromState([1, shape, dtype, (string)args[3] == "F", data]);
+    }
+}
+
+/// <summary>
 /// <c>collections.OrderedDict</c>: Python 3 reduces it to <c>OrderedDict()</c> plus SETITEMS,
 /// Python 2 to <c>OrderedDict([[key, value], …])</c>. Either way a plain Hashtable, like any dict
 /// Razorvine.Pickle returns; order does not matter to Detectron2's matching, which sorts keys.
@@ -69,7 +89,7 @@ internal sealed class OrderedDictConstructor : IObjectConstructor
 {
     public object construct(object[] args)
     {
-        var dict = new System.Collections.Hashtable();
+        var dict = new PickledOrderedDict();
         if (args.Length == 0) return dict;
         if (args.Length != 1 || args[0] is not System.Collections.IList items)
             throw new PickleException("OrderedDict expects no arguments or one list of [key, value] pairs");
@@ -81,4 +101,15 @@ internal sealed class OrderedDictConstructor : IObjectConstructor
         }
         return dict;
     }
+}
+
+/// <summary>
+/// A state dict as <c>Module.state_dict()</c> returns it: an OrderedDict whose instance attributes
+/// (<c>_metadata</c>: each module's version) arrive through BUILD. They describe how PyTorch modules
+/// upgrade old checkpoints, not weights, so they are dropped.
+/// </summary>
+internal sealed class PickledOrderedDict : System.Collections.Hashtable
+{
+    /// <summary>Called by Razorvine.Pickle for BUILD with the instance's <c>__dict__</c>.</summary>
+    public void __setstate__(System.Collections.Hashtable attributes) { }
 }

@@ -6,34 +6,51 @@ namespace D2Sharp.Weights;
 
 /// <summary>
 /// Walks a pickle's opcode stream without building any object and refuses it unless every global
-/// it names is on <see cref="PickleGlobalAllowlist"/> and everything it calls is an allowed callable.
-/// Razorvine.Pickle has no hook for globals, so this is the gate that runs before it.
+/// it names is on <see cref="PickleGlobalAllowlist"/>, everything it calls is an allowed callable,
+/// and it stays within <see cref="CheckpointLimits"/>. Razorvine.Pickle has no hook for globals and
+/// no limits, so this is the gate that runs before it.
 /// </summary>
 /// <remarks>
-/// The walk keeps a symbolic stack and memo (strings, globals, marks, anything else) so that
-/// <c>STACK_GLOBAL</c> resolves its module and name even when they come from the memo, and so that
-/// <c>REDUCE</c>/<c>NEWOBJ</c>/<c>OBJ</c> can be checked against what they would call. A module or
-/// name that is not a literal string, persistent ids, extension codes and out-of-band buffers are
-/// refused: none of them appears in a numpy checkpoint.
+/// The walk keeps a symbolic stack and memo (strings, globals, tuples, marks, containers, anything
+/// else) so that <c>STACK_GLOBAL</c> resolves its module and name even when they come from the memo,
+/// so that <c>REDUCE</c>/<c>NEWOBJ</c>/<c>OBJ</c> can be checked against what they would call, and so
+/// that a persistent id can be checked item by item. Each container symbol counts its items and its
+/// nesting depth, which a memo recall shares, so the limits hold however a value is reached.
+/// A module or name that is not a literal string, extension codes and out-of-band buffers are refused:
+/// none of them appears in a checkpoint. Every length a pickle declares is compared with what is left
+/// of it before anything is read.
 /// </remarks>
 internal static class PickleOpcodeScanner
 {
-    private enum Kind { Mark, Text, Global, Other }
+    private enum Kind { Mark, Text, Global, Tuple, Other }
 
-    private readonly record struct Symbol(Kind Kind, string? Name = null)
+    /// <summary>A dict, list, tuple, set or called object: how many items it holds and how deep it nests.</summary>
+    private sealed class Container
+    {
+        public long Items;
+        public int Depth;
+    }
+
+    private readonly record struct Symbol(Kind Kind, string? Name = null, Container? Container = null, Symbol[]? Items = null)
     {
         public static readonly Symbol Mark = new(Kind.Mark);
-        public static readonly Symbol Other = new(Kind.Other);
+        public static readonly Symbol Scalar = new(Kind.Other);
         public static Symbol Text(string text) => new(Kind.Text, text);
         public static Symbol Global(string name) => new(Kind.Global, name);
+
+        /// <summary>Scalars, strings and globals nest 0 deep; a container one more than its deepest item.</summary>
+        public int Depth => Container?.Depth ?? 0;
     }
 
     public const int HighestProtocol = 5;
 
-    /// <summary>Throws <see cref="CheckpointException"/> naming <paramref name="path"/> unless the pickle is safe to unpickle.</summary>
-    public static void Scan(ReadOnlySpan<byte> data, string path)
+    /// <summary>
+    /// Throws <see cref="CheckpointException"/> naming <paramref name="path"/> unless the pickle is safe
+    /// to unpickle. <paramref name="entry"/> names the zip entry the pickle came from, if any.
+    /// </summary>
+    public static void Scan(ReadOnlySpan<byte> data, string path, CheckpointLimits limits, PickleDialect dialect, string? entry = null)
     {
-        var walker = new Walker(data, path);
+        var walker = new Walker(data, path, limits, dialect, entry);
         walker.Run();
     }
 
@@ -41,21 +58,28 @@ internal static class PickleOpcodeScanner
     {
         private readonly ReadOnlySpan<byte> _data;
         private readonly string _path;
+        private readonly CheckpointLimits _limits;
+        private readonly PickleDialect _dialect;
+        private readonly string _where;
         private readonly List<Symbol> _stack = [];
         private readonly Dictionary<long, Symbol> _memo = [];
+        private int _openMarks;
         private int _pos;
         private int _opcodeStart;
         private byte _opcode;
 
-        public Walker(ReadOnlySpan<byte> data, string path)
+        public Walker(ReadOnlySpan<byte> data, string path, CheckpointLimits limits, PickleDialect dialect, string? entry)
         {
             _data = data;
             _path = path;
+            _limits = limits;
+            _dialect = dialect;
+            _where = entry is null ? "" : $" of '{entry}'";
         }
 
         public void Run()
         {
-            if (_data.IsEmpty) throw Corrupt("the file is empty");
+            if (_data.IsEmpty) throw new CheckpointException(_path, $"is not a valid pickle: it is empty{_where}");
             while (true)
             {
                 _opcodeStart = _pos;
@@ -73,66 +97,92 @@ internal static class PickleOpcodeScanner
         {
             switch (_opcode)
             {
-                case (byte)'(': Push(Symbol.Mark); break;                                // MARK
+                case (byte)'(': OpenMark(); break;                                        // MARK
                 case (byte)'0': PopAny(); break;                                          // POP
                 case (byte)'1': PopToMark(); break;                                       // POP_MARK
                 case (byte)'2': Push(PeekValue()); break;                                 // DUP
-                case (byte)'F' or (byte)'I' or (byte)'L': ReadLine(); Push(Symbol.Other); break; // FLOAT, INT, LONG
-                case (byte)'J': Skip(4); Push(Symbol.Other); break;                       // BININT
-                case (byte)'K': Skip(1); Push(Symbol.Other); break;                       // BININT1
-                case (byte)'M': Skip(2); Push(Symbol.Other); break;                       // BININT2
-                case (byte)'N' or 0x88 or 0x89: Push(Symbol.Other); break;                // NONE, NEWTRUE, NEWFALSE
-                case (byte)'G': Skip(8); Push(Symbol.Other); break;                       // BINFLOAT
-                case 0x8a: Skip(ReadByte()); Push(Symbol.Other); break;                   // LONG1
-                case 0x8b: Skip(ReadLength(4, signed: true)); Push(Symbol.Other); break;  // LONG4
-                case (byte)'S' or (byte)'V': ReadLine(); Push(Symbol.Other); break;       // STRING, UNICODE (escaped: not resolved)
-                case (byte)'T': Push(Symbol.Text(Latin1(ReadBytes(ReadLength(4, signed: true))))); break; // BINSTRING
-                case (byte)'U': Push(Symbol.Text(Latin1(ReadBytes(ReadByte())))); break;  // SHORT_BINSTRING
-                case (byte)'X': Push(Symbol.Text(Utf8(ReadBytes(ReadLength(4, signed: false))))); break; // BINUNICODE
+                case (byte)'F' or (byte)'I' or (byte)'L': ReadTextLine(); Push(Symbol.Scalar); break; // FLOAT, INT, LONG
+                case (byte)'J': Skip(4); Push(Symbol.Scalar); break;                      // BININT
+                case (byte)'K': Skip(1); Push(Symbol.Scalar); break;                      // BININT1
+                case (byte)'M': Skip(2); Push(Symbol.Scalar); break;                      // BININT2
+                case (byte)'N' or 0x88 or 0x89: Push(Symbol.Scalar); break;               // NONE, NEWTRUE, NEWFALSE
+                case (byte)'G': Skip(8); Push(Symbol.Scalar); break;                      // BINFLOAT
+                case 0x8a: Skip(ReadByte()); Push(Symbol.Scalar); break;                  // LONG1
+                case 0x8b: ReadText(ReadLength(4, signed: true)); Push(Symbol.Scalar); break; // LONG4
+                case (byte)'S': ReadLine(); Push(Symbol.Scalar); break;                   // STRING (escaped; may be Python 2 array data)
+                case (byte)'V': ReadTextLine(); Push(Symbol.Scalar); break;               // UNICODE (escaped: not resolved)
+                case (byte)'T': PushByteString(ReadBytes(ReadLength(4, signed: true))); break; // BINSTRING
+                case (byte)'U': PushByteString(ReadBytes(ReadByte())); break;             // SHORT_BINSTRING
+                case (byte)'X': PushText(ReadLength(4, signed: false)); break;           // BINUNICODE
                 case 0x8c: Push(Symbol.Text(Utf8(ReadBytes(ReadByte())))); break;         // SHORT_BINUNICODE
-                case 0x8d: Push(Symbol.Text(Utf8(ReadBytes(ReadLength(8, signed: false))))); break; // BINUNICODE8
-                case (byte)'B': Skip(ReadLength(4, signed: false)); Push(Symbol.Other); break; // BINBYTES
-                case (byte)'C': Skip(ReadByte()); Push(Symbol.Other); break;              // SHORT_BINBYTES
-                case 0x8e or 0x96: Skip(ReadLength(8, signed: false)); Push(Symbol.Other); break; // BINBYTES8, BYTEARRAY8
-                case (byte)'}' or (byte)']' or (byte)')' or 0x8f: Push(Symbol.Other); break; // EMPTY_DICT/LIST/TUPLE/SET
-                case (byte)'a': PopValue(); PeekValue(); break;                           // APPEND
-                case (byte)'e' or (byte)'u' or 0x90: PopToMark(); PeekValue(); break;     // APPENDS, SETITEMS, ADDITEMS
-                case (byte)'s': PopValue(); PopValue(); PeekValue(); break;               // SETITEM
-                case (byte)'b': PopValue(); PeekValue(); break;                           // BUILD
-                case (byte)'d' or (byte)'l' or (byte)'t' or 0x91: PopToMark(); Push(Symbol.Other); break; // DICT, LIST, TUPLE, FROZENSET
-                case 0x85: PopValue(); Push(Symbol.Other); break;                         // TUPLE1
-                case 0x86: PopValues(2); Push(Symbol.Other); break;                       // TUPLE2
-                case 0x87: PopValues(3); Push(Symbol.Other); break;                       // TUPLE3
+                case 0x8d: PushText(ReadLength(8, signed: false)); break;                 // BINUNICODE8
+                case (byte)'B': Skip(ReadLength(4, signed: false)); Push(Symbol.Scalar); break; // BINBYTES
+                case (byte)'C': Skip(ReadByte()); Push(Symbol.Scalar); break;             // SHORT_BINBYTES
+                case 0x8e or 0x96: Skip(ReadLength(8, signed: false)); Push(Symbol.Scalar); break; // BINBYTES8, BYTEARRAY8
+                case (byte)'}' or (byte)']' or 0x8f: Push(NewContainer([])); break;       // EMPTY_DICT/LIST/SET
+                case (byte)')': Push(NewTuple([])); break;                                // EMPTY_TUPLE
+                case (byte)'a': Append(1, [PopValue()]); break;                           // APPEND
+                case (byte)'e' or 0x90: var added = PopToMark(); Append(added.Count, added); break; // APPENDS, ADDITEMS
+                case (byte)'u': SetItems(PopToMark()); break;                             // SETITEMS
+                case (byte)'s': var value = PopValue(); Append(1, [PopValue(), value]); break; // SETITEM
+                case (byte)'b': Append(0, [PopValue()]); break;                           // BUILD: the state joins the object
+                case (byte)'d': var pairs = PopToMark(); Push(NewContainer(pairs, pairs.Count / 2)); break; // DICT
+                case (byte)'l' or 0x91: Push(NewContainer(PopToMark())); break;           // LIST, FROZENSET
+                case (byte)'t': Push(NewTuple(PopToMark())); break;                       // TUPLE
+                case 0x85: Push(NewTuple(PopValues(1))); break;                           // TUPLE1
+                case 0x86: Push(NewTuple(PopValues(2))); break;                           // TUPLE2
+                case 0x87: Push(NewTuple(PopValues(3))); break;                           // TUPLE3
                 case (byte)'c': Push(CheckGlobal(ReadGlobalName())); break;               // GLOBAL
                 case 0x93: StackGlobal(); break;                                          // STACK_GLOBAL
                 case (byte)'i': Instantiate(); break;                                     // INST
                 case (byte)'o': Obj(); break;                                             // OBJ
-                case (byte)'R': PopValue(); Call(PopValue()); break;                      // REDUCE
-                case 0x81: PopValue(); Call(PopValue()); break;                           // NEWOBJ
-                case 0x92: PopValues(2); Call(PopValue()); break;                         // NEWOBJ_EX
-                case (byte)'g': Push(Recall(ParseMemoIndex(ReadLine()))); break;          // GET
+                case (byte)'R' or 0x81: var args = PopValue(); Call(PopValue(), args.Depth); break; // REDUCE, NEWOBJ
+                case 0x92: var kwargs = PopValue(); var positional = PopValue(); Call(PopValue(), Math.Max(kwargs.Depth, positional.Depth)); break; // NEWOBJ_EX
+                case (byte)'g': Push(Recall(ParseMemoIndex(ReadTextLine()))); break;      // GET
                 case (byte)'h': Push(Recall(ReadByte())); break;                          // BINGET
                 case (byte)'j': Push(Recall(ReadLength(4, signed: false))); break;        // LONG_BINGET
-                case (byte)'p': _memo[ParseMemoIndex(ReadLine())] = PeekValue(); break;   // PUT
-                case (byte)'q': _memo[ReadByte()] = PeekValue(); break;                   // BINPUT
-                case (byte)'r': _memo[ReadLength(4, signed: false)] = PeekValue(); break; // LONG_BINPUT
-                case 0x94: _memo[_memo.Count] = PeekValue(); break;                       // MEMOIZE
+                case (byte)'p': Memoize(ParseMemoIndex(ReadTextLine())); break;           // PUT
+                case (byte)'q': Memoize(ReadByte()); break;                               // BINPUT
+                case (byte)'r': Memoize(ReadLength(4, signed: false)); break;             // LONG_BINPUT
+                case 0x94: Memoize(_memo.Count); break;                                   // MEMOIZE
                 case 0x80:                                                                // PROTO
                     int protocol = ReadByte();
-                    if (protocol > HighestProtocol) throw Corrupt($"unsupported pickle protocol {protocol}");
+                    if (protocol > HighestProtocol) throw Corrupt($"unsupported pickle protocol {protocol} (the highest is {HighestProtocol})");
                     break;
                 case 0x95: Skip(8); break;                                                // FRAME
                 case 0x98: PeekValue(); break;                                            // READONLY_BUFFER
-                case (byte)'P' or (byte)'Q':
-                    throw Refused("uses a persistent id (PERSID/BINPERSID); a numpy checkpoint has none (torch files do, and are not .pkl checkpoints)");
+                case (byte)'Q': PersistentId(); break;                                    // BINPERSID
+                case (byte)'P':
+                    throw Refused("uses a text persistent id (PERSID); a numpy checkpoint has none and torch.save writes BINPERSID");
                 case 0x82 or 0x83 or 0x84:
                     throw Refused("uses a copyreg extension code (EXT1/EXT2/EXT4), which names a global indirectly");
                 case 0x97:
                     throw Refused("refers to an out-of-band buffer (NEXT_BUFFER)");
                 default:
-                    throw Corrupt($"unknown opcode 0x{_opcode:x2}");
+                    throw Corrupt("the byte is not a pickle opcode");
             }
         }
+
+        /// <summary>
+        /// A text string of <paramref name="length"/> bytes. Protocol 2 stores bytes as
+        /// <c>_codecs.encode(text, 'latin1')</c>, so array data arrives as text right after that global:
+        /// there any length is data (bounded by the file, and never decoded here); anywhere else the
+        /// string limit holds.
+        /// </summary>
+        private void PushText(long length)
+        {
+            if (length > _limits.MaxStringLength && _stack.Count > 0 && _stack[^1] is { Kind: Kind.Global, Name: "_codecs.encode" })
+            {
+                Skip(length);
+                Push(Symbol.Scalar);
+                return;
+            }
+            Push(Symbol.Text(Utf8(ReadText(length))));
+        }
+
+        /// <summary>A Python 2 <c>str</c>: a name when short, else array data (which is never a module or name).</summary>
+        private void PushByteString(ReadOnlySpan<byte> bytes) =>
+            Push(bytes.Length <= _limits.MaxStringLength ? Symbol.Text(Latin1(bytes)) : Symbol.Scalar);
 
         private void StackGlobal()
         {
@@ -147,50 +197,132 @@ internal static class PickleOpcodeScanner
         {
             string qualified = ReadGlobalName();
             CheckGlobal(qualified);
-            PopToMark();
-            Call(Symbol.Global(qualified));
+            Call(Symbol.Global(qualified), DeepestOf(PopToMark()));
         }
 
         private void Obj()
         {
             var items = PopToMark();
             if (items.Count == 0) throw Corrupt("OBJ without a class");
-            Call(items[0]);
+            Call(items[0], DeepestOf(items.Skip(1)));
         }
 
-        /// <summary>Checks what a REDUCE/NEWOBJ/OBJ/INST would call and pushes its (opaque) result.</summary>
-        private void Call(Symbol callable)
+        /// <summary>
+        /// A persistent id is how <c>torch.save</c> points at a storage record of its archive:
+        /// <c>('storage', torch.&lt;Type&gt;Storage, key, location, numel)</c>. Nothing else is accepted,
+        /// and nothing at all in a <c>.pkl</c>, whose loader has no persistent ids to resolve.
+        /// </summary>
+        private void PersistentId()
+        {
+            if (_dialect != PickleDialect.TorchZip)
+                throw Refused("uses a persistent id (BINPERSID); a numpy checkpoint has none (PyTorch zip checkpoints do: name such a file .pth)");
+            var pid = PopValue();
+            bool isStorage = pid is { Kind: Kind.Tuple, Items: [{ Kind: Kind.Text, Name: "storage" }, { Kind: Kind.Global } type, { Kind: Kind.Text }, { Kind: Kind.Text }, { Kind: Kind.Other, Container: null }] }
+                && TorchStorageTypes.IsStorageType(type.Name!);
+            if (!isStorage)
+                throw Refused("uses a persistent id that is not a torch storage reference ('storage', torch.<Type>Storage, key, location, numel)");
+            Push(Symbol.Scalar);
+        }
+
+        /// <summary>Checks what a REDUCE/NEWOBJ/OBJ/INST would call and pushes its (opaque) result, which nests its arguments.</summary>
+        private void Call(Symbol callable, int argumentsDepth)
         {
             if (callable.Kind != Kind.Global)
                 throw Refused("calls something that is not an allowed global");
-            if (!PickleGlobalAllowlist.IsCallable(callable.Name!))
+            if (!PickleGlobalAllowlist.IsCallable(callable.Name!, _dialect))
                 throw Refused($"calls the Python global '{callable.Name}', which may only appear as an argument");
-            Push(Symbol.Other);
+            Push(new Symbol(Kind.Other, Container: NewContainerAt(argumentsDepth + 1, 0)));
         }
 
         private Symbol CheckGlobal(string qualified)
         {
-            if (!PickleGlobalAllowlist.IsAllowed(qualified))
-                throw Refused($"refers to the Python global '{qualified}', which is not allowed in a checkpoint (allowed: {PickleGlobalAllowlist.Describe()})");
+            if (!PickleGlobalAllowlist.IsAllowed(qualified, _dialect))
+                throw Refused($"refers to the Python global '{qualified}', which is not allowed in a checkpoint (allowed: {PickleGlobalAllowlist.Describe(_dialect)})");
             return Symbol.Global(qualified);
         }
 
         private string ReadGlobalName()
         {
-            string module = Utf8(ReadLine());
-            string name = Utf8(ReadLine());
+            string module = Utf8(ReadTextLine());
+            string name = Utf8(ReadTextLine());
             return module + "." + name;
+        }
+
+        private Symbol NewContainer(List<Symbol> items, long? count = null) =>
+            new(Kind.Other, Container: NewContainerAt(DeepestOf(items) + 1, count ?? items.Count));
+
+        /// <summary>Tuples keep their items: a persistent id is checked item by item.</summary>
+        private Symbol NewTuple(List<Symbol> items) =>
+            new(Kind.Tuple, Container: NewContainerAt(DeepestOf(items) + 1, items.Count), Items: [.. items]);
+
+        private readonly Container NewContainerAt(int depth, long items)
+        {
+            var container = new Container();
+            Grow(container, items, depth);
+            return container;
+        }
+
+        private void SetItems(List<Symbol> items)
+        {
+            if (items.Count % 2 != 0) throw Corrupt("SETITEMS with a key that has no value");
+            Append(items.Count / 2, items);
+        }
+
+        /// <summary>APPEND(S), SETITEM(S), ADDITEMS, BUILD: <paramref name="count"/> items (or state) join the container on top.</summary>
+        private void Append(long count, IEnumerable<Symbol> added)
+        {
+            var target = PeekValue();
+            if (target.Container is null) throw Corrupt("adds items to a value that is not a container or an object");
+            Grow(target.Container, count, DeepestOf(added) + 1);
+        }
+
+        private readonly void Grow(Container container, long items, int depth)
+        {
+            container.Items += items;
+            container.Depth = Math.Max(container.Depth, depth);
+            if (container.Items > _limits.MaxContainerItems)
+                throw LimitExceeded($"puts {container.Items} items in one container", nameof(CheckpointLimits.MaxContainerItems), _limits.MaxContainerItems);
+            if (container.Depth > _limits.MaxNestingDepth)
+                throw LimitExceeded($"nests containers {container.Depth} deep", nameof(CheckpointLimits.MaxNestingDepth), _limits.MaxNestingDepth);
+        }
+
+        private static int DeepestOf(IEnumerable<Symbol> symbols)
+        {
+            int deepest = 0;
+            foreach (var symbol in symbols) deepest = Math.Max(deepest, symbol.Depth);
+            return deepest;
+        }
+
+        private void OpenMark()
+        {
+            if (++_openMarks > _limits.MaxNestingDepth)
+                throw LimitExceeded($"opens {_openMarks} MARKs at once", nameof(CheckpointLimits.MaxNestingDepth), _limits.MaxNestingDepth);
+            Push(Symbol.Mark);
+        }
+
+        private void Memoize(long index)
+        {
+            // CPython's own unpickler sizes its memo array by the index, and Razorvine reads 4-byte
+            // indices as signed: an index beyond the limit is refused rather than interpreted.
+            if (index >= _limits.MaxMemoEntries)
+                throw LimitExceeded($"stores memo entry {index}", nameof(CheckpointLimits.MaxMemoEntries), _limits.MaxMemoEntries);
+            _memo[index] = PeekValue();
         }
 
         private Symbol Recall(long index) =>
             _memo.TryGetValue(index, out var value) ? value : throw Corrupt($"memo entry {index} is read before it is written");
 
         private readonly long ParseMemoIndex(ReadOnlySpan<byte> line) =>
-            long.TryParse(Encoding.ASCII.GetString(line), NumberStyles.Integer, CultureInfo.InvariantCulture, out long index)
+            long.TryParse(Encoding.ASCII.GetString(line), NumberStyles.Integer, CultureInfo.InvariantCulture, out long index) && index >= 0
                 ? index
-                : throw Corrupt("memo index is not an integer");
+                : throw Corrupt("memo index is not a non-negative integer");
 
-        private void Push(Symbol symbol) => _stack.Add(symbol);
+        private void Push(Symbol symbol)
+        {
+            if (_stack.Count >= _limits.MaxStackLength)
+                throw LimitExceeded($"holds more than {_limits.MaxStackLength} values on its stack", nameof(CheckpointLimits.MaxStackLength), _limits.MaxStackLength);
+            _stack.Add(symbol);
+        }
 
         private Symbol Peek() =>
             _stack.Count > 0 ? _stack[^1] : throw Corrupt("stack underflow");
@@ -204,7 +336,7 @@ internal static class PickleOpcodeScanner
         /// <summary>POP removes whatever is on top, a MARK included (as Python's <c>load_pop</c> does).</summary>
         private void PopAny()
         {
-            Peek();
+            if (Peek().Kind == Kind.Mark) _openMarks--;
             _stack.RemoveAt(_stack.Count - 1);
         }
 
@@ -215,9 +347,11 @@ internal static class PickleOpcodeScanner
             return top;
         }
 
-        private void PopValues(int count)
+        private List<Symbol> PopValues(int count)
         {
-            for (int i = 0; i < count; i++) PopValue();
+            var values = new List<Symbol>(count);
+            for (int i = 0; i < count; i++) values.Insert(0, PopValue());
+            return values;
         }
 
         private List<Symbol> PopToMark()
@@ -226,6 +360,7 @@ internal static class PickleOpcodeScanner
             if (mark < 0) throw Corrupt("no MARK to pop to");
             var items = _stack.GetRange(mark + 1, _stack.Count - mark - 1);
             _stack.RemoveRange(mark, _stack.Count - mark);
+            _openMarks--;
             return items;
         }
 
@@ -235,12 +370,21 @@ internal static class PickleOpcodeScanner
             return _data[_pos++];
         }
 
+        /// <summary>Checks a declared length against what is left before reading (or allocating) anything.</summary>
         private ReadOnlySpan<byte> ReadBytes(long count)
         {
-            if (count > _data.Length - _pos) throw Truncated();
+            if (count > _data.Length - _pos) throw DeclaresTooMuch(count);
             var bytes = _data.Slice(_pos, (int)count);
             _pos += (int)count;
             return bytes;
+        }
+
+        /// <summary>A text string (or a long integer's digits): its declared length is checked against the string limit first.</summary>
+        private ReadOnlySpan<byte> ReadText(long count)
+        {
+            if (count > _limits.MaxStringLength)
+                throw LimitExceeded($"declares a string of {count} bytes", nameof(CheckpointLimits.MaxStringLength), _limits.MaxStringLength);
+            return ReadBytes(count);
         }
 
         private void Skip(long count) => ReadBytes(count);
@@ -269,16 +413,33 @@ internal static class PickleOpcodeScanner
             return line;
         }
 
+        /// <summary>A line that holds a name or a number: bounded by the string limit.</summary>
+        private ReadOnlySpan<byte> ReadTextLine()
+        {
+            var line = ReadLine();
+            if (line.Length > _limits.MaxStringLength)
+                throw LimitExceeded($"has a text line of {line.Length} bytes", nameof(CheckpointLimits.MaxStringLength), _limits.MaxStringLength);
+            return line;
+        }
+
         private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
         private static string Latin1(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
+        private readonly string At => $"{PickleOpcodeNames.Describe(_opcode)} at byte {_opcodeStart}{_where}";
+
         private readonly CheckpointException Refused(string what) =>
-            new(_path, $"refused as unsafe: the pickle {what} (opcode at byte {_opcodeStart})");
+            new(_path, $"refused as unsafe: the pickle {what} ({At})");
+
+        private readonly CheckpointException LimitExceeded(string what, string limit, long value) =>
+            new(_path, $"refused: the pickle {what}, beyond CheckpointLimits.{limit} = {value} ({At})");
 
         private readonly CheckpointException Corrupt(string what) =>
-            new(_path, $"is not a valid pickle: {what} (opcode 0x{_opcode:x2} at byte {_opcodeStart})");
+            new(_path, $"is not a valid pickle: {what} ({At})");
 
         private readonly CheckpointException Truncated() =>
-            new(_path, $"is truncated or corrupt: the pickle stream ends inside opcode 0x{_opcode:x2} at byte {_opcodeStart} of {_data.Length}");
+            new(_path, $"is truncated or corrupt: the pickle ends inside {At} ({_data.Length} bytes in all)");
+
+        private readonly CheckpointException DeclaresTooMuch(long count) =>
+            new(_path, $"is truncated or corrupt: {At} declares {count} bytes, but only {_data.Length - _pos} remain of the {_data.Length}-byte pickle");
     }
 }

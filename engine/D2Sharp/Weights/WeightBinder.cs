@@ -49,7 +49,7 @@ public static class WeightBinder
     }
 
     /// <summary>
-    /// Loads a <c>.pkl</c>, matches it to the graph's parameters as Detectron2's checkpointer does
+    /// Loads a checkpoint (<c>.pkl</c> or <c>.pth</c>, with <see cref="CheckpointLimits.Default"/>), matches it to the graph's parameters as Detectron2's checkpointer does
     /// (throwing a <see cref="CheckpointException"/> that lists every missing parameter and shape
     /// mismatch), and binds it. The match tells what was left unused.
     /// </summary>

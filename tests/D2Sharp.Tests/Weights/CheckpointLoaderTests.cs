@@ -340,6 +340,17 @@ public sealed class CheckpointLoaderTests
         Assert.That(e.Message, Does.Contain(path).And.Contain("not found"));
     }
 
+    [Test]
+    public void DirectoryIsNamedAsSuch()
+    {
+        string path = Path.GetDirectoryName(TempPickleFiles.Write([1], "model.pkl"))!;
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path));
+
+        Assert.That(e!.Path, Is.EqualTo(path));
+        Assert.That(e.Message, Does.Contain("is a directory"));
+    }
+
     [TestCase(0.0)]
     [TestCase(0.001)]
     [TestCase(0.5)]

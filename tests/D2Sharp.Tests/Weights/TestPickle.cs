@@ -109,6 +109,32 @@ internal sealed class TestPickle
         return this;
     }
 
+    /// <summary>
+    /// A tensor as <c>torch.save</c> pickles it: <c>_rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())</c>,
+    /// the storage a persistent id <c>('storage', torch.&lt;storageType&gt;, key, 'cpu', numel)</c>.
+    /// </summary>
+    public TestPickle TorchTensor(string storageType, string key, long numel, long offset, long[] size, long[] stride)
+    {
+        Global("torch._utils", "_rebuild_tensor_v2").Op('(');
+        Op('(').Text("storage").Global("torch", storageType).Text(key).Text("cpu").Long(numel).Op('t').Op('Q');
+        Long(offset).IntTuple(size).IntTuple(stride).Bool(false).Global("collections", "OrderedDict").Op(')').Op('R');
+        return Op('t').Op('R');
+    }
+
+    /// <summary>An int of any size: BININT when it fits, else LONG1.</summary>
+    public TestPickle Long(long value)
+    {
+        if (value is >= int.MinValue and <= int.MaxValue) return Int((int)value);
+        return Op(0x8a).Byte(8).Raw(BitConverter.GetBytes(value));
+    }
+
+    public TestPickle IntTuple(long[] values)
+    {
+        Op('(');
+        foreach (long v in values) Long(v);
+        return Op('t');
+    }
+
     /// <summary>null, bool, int, string, <see cref="TestArray"/>, or an ordered list of key/value pairs (a dict).</summary>
     public TestPickle Value(object? value)
     {
