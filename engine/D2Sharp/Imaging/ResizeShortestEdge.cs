@@ -8,10 +8,10 @@ namespace D2Sharp.Imaging;
 /// </summary>
 public static class ResizeShortestEdge
 {
-    /// <summary>The config key <paramref name="shortEdge"/> comes from in Detectron2, named in errors.</summary>
+    /// <summary>The config key the short edge comes from in Detectron2, named in errors.</summary>
     private const string ShortEdgeKey = "INPUT.MIN_SIZE_TEST";
 
-    /// <summary>The config key <paramref name="maxSize"/> comes from in Detectron2, named in errors.</summary>
+    /// <summary>The config key the max size comes from in Detectron2, named in errors.</summary>
     private const string MaxSizeKey = "INPUT.MAX_SIZE_TEST";
 
     /// <summary>
