@@ -53,9 +53,8 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         preambleLength = prefix.Length + lengthBytes.Length + length;
         if (available is long known && preambleLength > known)
             throw new NpyFormatException($"{source}: truncated file: the header declares {length} bytes but only {Math.Max(0, known - prefix.Length - lengthBytes.Length)} remain");
-        byte[] headerBytes = available.HasValue
-            ? NpyStreams.ReadKnown(stream, (int)length, source, "header")
-            : NpyStreams.ReadGrowing(stream, (int)length, source, "header");
+        // A zip member's available length is only its entry's claim: grow the buffer as bytes arrive.
+        byte[] headerBytes = NpyStreams.ReadGrowing(stream, (int)length, source, "header");
         // Versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8.
         string text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
         return FromDict(text, source);
