@@ -8,25 +8,31 @@ namespace D2Sharp.IO;
 /// </summary>
 public static class Npy
 {
-    /// <summary>Reads one array; I/O errors (missing file) propagate unchanged.</summary>
+    /// <summary>Reads one array.</summary>
+    /// <exception cref="NpyFormatException">A missing, unreadable or directory path, or a malformed, truncated or unsupported file; the message names <paramref name="path"/>.</exception>
     public static NpyArray Read(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, (reason, inner) => new NpyFormatException($"{path}: {reason}", inner!));
         return Read(stream, path);
     }
 
     /// <summary>Reads one array from the current position and leaves the stream just after its data.</summary>
     /// <param name="stream">Positioned at the magic; need not be seekable.</param>
     /// <param name="name">Names the source in error messages (a path, or "file.npz (array 'x')").</param>
-    public static NpyArray Read(Stream stream, string name) => Read(stream, name, stream.CanSeek ? stream.Length - stream.Position : null);
+    /// <exception cref="NpyFormatException">A malformed, truncated or unsupported array; the message names <paramref name="name"/>.</exception>
+    public static NpyArray Read(Stream stream, string name) =>
+        stream.CanSeek ? Read(stream, name, stream.Length - stream.Position, trustAvailable: true) : Read(stream, name, null, trustAvailable: false);
 
     /// <summary>
-    /// Reads one array; when <paramref name="available"/> bytes are known, a header promising more
-    /// data than that is rejected before anything is allocated.
+    /// Reads one array. A header (or array) promising more bytes than <paramref name="available"/>
+    /// is rejected before anything is allocated. Only when <paramref name="trustAvailable"/> (the
+    /// bytes are really there, as in a file) is the array allocated in one piece; otherwise it grows
+    /// as data arrives, so a source that merely claims a size (a zip entry's header) cannot make us
+    /// allocate it.
     /// </summary>
-    internal static NpyArray Read(Stream stream, string name, long? available)
+    internal static NpyArray Read(Stream stream, string name, long? available, bool trustAvailable)
     {
-        var header = NpyHeader.Read(stream, name, out long preambleLength);
+        var header = NpyHeader.Read(stream, name, available, out long preambleLength);
         var dtype = NpyDType.Parse(header.Descr, problem => new NpyFormatException($"{name}: {problem}"));
 
         long byteCount = dtype.ByteCount(header.Shape);
@@ -39,17 +45,10 @@ public static class Npy
                 throw new NpyFormatException($"{name}: truncated file: shape {Tensor.ShapeString(header.Shape)} of '{header.Descr}' needs {byteCount} data bytes but only {Math.Max(0, remaining)} remain");
         }
         string what = $"data of shape {Tensor.ShapeString(header.Shape)} '{header.Descr}'";
-        byte[] data = available.HasValue
-            ? ReadKnown(stream, (int)byteCount, name, what)
+        byte[] data = available.HasValue && trustAvailable
+            ? NpyStreams.ReadKnown(stream, (int)byteCount, name, what)
             : NpyStreams.ReadGrowing(stream, (int)byteCount, name, what);
         return new NpyArray(header, dtype, data, name);
-    }
-
-    private static byte[] ReadKnown(Stream stream, int byteCount, string name, string what)
-    {
-        var data = new byte[byteCount];
-        NpyStreams.ReadExactly(stream, data, name, what);
-        return data;
     }
 
     /// <summary>

@@ -32,8 +32,9 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     /// <summary>Reads the preamble and leaves <paramref name="stream"/> at the first data byte.</summary>
     /// <param name="stream">Positioned at the magic.</param>
     /// <param name="source">Names the file in error messages.</param>
+    /// <param name="available">Bytes the source holds from the magic on, when known: a longer header is refused before it is allocated.</param>
     /// <param name="preambleLength">How many bytes the preamble took (magic, version, length, dict).</param>
-    public static NpyHeader Read(Stream stream, string source, out long preambleLength)
+    public static NpyHeader Read(Stream stream, string source, long? available, out long preambleLength)
     {
         Span<byte> prefix = stackalloc byte[8];
         NpyStreams.ReadExactly(stream, prefix, source, "magic and version");
@@ -49,9 +50,11 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         if (length > MaxHeaderLength)
             throw new NpyFormatException($"{source}: header length {length} is implausibly large");
 
-        var headerBytes = new byte[length];
-        NpyStreams.ReadExactly(stream, headerBytes, source, "header");
         preambleLength = prefix.Length + lengthBytes.Length + length;
+        if (available is long known && preambleLength > known)
+            throw new NpyFormatException($"{source}: truncated file: the header declares {length} bytes but only {Math.Max(0, known - prefix.Length - lengthBytes.Length)} remain");
+        // A zip member's available length is only its entry's claim: grow the buffer as bytes arrive.
+        byte[] headerBytes = NpyStreams.ReadGrowing(stream, (int)length, source, "header");
         // Versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8.
         string text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
         return FromDict(text, source);

@@ -15,6 +15,14 @@ internal static class NpyStreams
         }
     }
 
+    /// <summary>Reads <paramref name="count"/> bytes into a new array, for a source already known to hold them.</summary>
+    public static byte[] ReadKnown(Stream stream, int count, string source, string what)
+    {
+        var bytes = new byte[count];
+        ReadExactly(stream, bytes, source, what);
+        return bytes;
+    }
+
     /// <summary>
     /// Reads <paramref name="count"/> bytes from a stream of unknown length, growing the buffer as
     /// data actually arrives, so a header that lies about the size cannot make us allocate it up front.

@@ -11,26 +11,38 @@ public static class Npz
     private const string MemberSuffix = ".npy";
 
     /// <summary>
+    /// The most deflate can expand data: a 258-byte match costs at least two bits, so about 1032:1.
+    /// A member declaring more than this many bytes per compressed byte is a zip bomb or a lie.
+    /// </summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>
     /// Reads every array, keyed by member name without <c>.npy</c>, in archive order. Directory
     /// entries are skipped; any other member that is not a <c>.npy</c> is an error, since it cannot
-    /// be returned as an array. I/O errors (missing file) propagate unchanged.
+    /// be returned as an array. Archives are untrusted: a member's declared sizes are checked against
+    /// each other and its array, memory grows only as decompressed data arrives, and nothing past
+    /// the declared size is read, so a zip bomb costs no more than the arrays it really holds.
     /// </summary>
+    /// <exception cref="NpyFormatException">A missing, unreadable or directory path; not a zip archive; a corrupt, truncated or oversized member; the message names the file and the array.</exception>
     public static IReadOnlyDictionary<string, NpyArray> Read(string path)
     {
-        using var file = File.OpenRead(path);
+        using var file = InputFile.OpenRead(path, (reason, inner) => new NpyFormatException($"{path}: {reason}", inner!));
         ZipArchive zip;
+        IReadOnlyCollection<ZipArchiveEntry> entries;
         try
         {
             zip = new ZipArchive(file, ZipArchiveMode.Read);
+            // The central directory is read here, on first access, and can be as broken as the rest.
+            entries = zip.Entries;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new NpyFormatException($"{path}: not an .npz file (not a readable zip archive: {e.Message})", e);
         }
         using (zip)
         {
             var arrays = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var entry in zip.Entries)
+            foreach (var entry in entries)
             {
                 if (entry.FullName.EndsWith('/')) continue;
                 if (!entry.FullName.EndsWith(MemberSuffix, StringComparison.Ordinal))
@@ -47,12 +59,15 @@ public static class Npz
 
     private static NpyArray ReadMember(ZipArchiveEntry entry, string source)
     {
+        if (entry.Length > entry.CompressedLength * MaxDeflateRatio)
+            throw new NpyFormatException($"{source}: the zip entry declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than deflate can produce (a zip bomb?)");
         try
         {
             using var stream = entry.Open();
-            return Npy.Read(stream, source, entry.Length);
+            // The declared length bounds what is read; it is only a claim, so it is not allocated up front.
+            return Npy.Read(stream, source, entry.Length, trustAvailable: false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new NpyFormatException($"{source}: corrupt zip member: {e.Message}", e);
         }

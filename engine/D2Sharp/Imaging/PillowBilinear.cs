@@ -26,8 +26,12 @@ internal static class PillowBilinear
     private sealed record Coefficients(int[] First, int[] Count, int[] Weights, int Stride);
 
     /// <summary>Resizes interleaved HWC RGB(or BGR) bytes; the channels are filtered independently.</summary>
+    /// <exception cref="ImageFormatException">A buffer the resize needs would not fit in one .NET array.</exception>
     public static byte[] Resize(byte[] pixels, int height, int width, int newHeight, int newWidth)
     {
+        if (newHeight < 1 || newWidth < 1)
+            throw new ImageFormatException($"cannot resize {height}x{width} to {newHeight}x{newWidth}: both sides must be at least 1");
+        CheckLength((long)newHeight * newWidth * Channels, height, width, newHeight, newWidth);
         bool horizontal = newWidth != width;
         bool vertical = newHeight != height;
         if (!horizontal && !vertical) return (byte[])pixels.Clone();
@@ -40,6 +44,7 @@ internal static class PillowBilinear
             // Like Pillow, filter only the rows the vertical pass will read.
             firstRow = rows.First[0];
             int lastRow = rows.First[newHeight - 1] + rows.Count[newHeight - 1];
+            CheckLength((long)(lastRow - firstRow) * newWidth * Channels, height, width, newHeight, newWidth);
             source = ResampleRows(pixels, width, firstRow, lastRow, Precompute(width, newWidth), newWidth);
         }
         return vertical ? ResampleColumns(source, newWidth, firstRow, rows, newHeight) : source;
@@ -57,10 +62,15 @@ internal static class PillowBilinear
         double support = Support * filterScale;
         int stride = (int)Math.Ceiling(support) * 2 + 1;
         double inverseFilterScale = 1.0 / filterScale;
+        // About 2·inSize + 3·outSize weights: Pillow raises MemoryError past 2 GiB of doubles; this
+        // table holds ints, so it only fails where .NET cannot make the array at all.
+        long weightCount = (long)outSize * stride;
+        if (weightCount > Array.MaxLength)
+            throw new ImageFormatException($"cannot resample {inSize} pixels to {outSize}: the filter needs {weightCount} weights, more than one array holds");
 
         var first = new int[outSize];
         var count = new int[outSize];
-        var weights = new int[outSize * stride];
+        var weights = new int[weightCount];
         var raw = new double[stride];
         for (int o = 0; o < outSize; o++)
         {
@@ -83,6 +93,13 @@ internal static class PillowBilinear
             count[o] = n;
         }
         return new Coefficients(first, count, weights, stride);
+    }
+
+    /// <summary>Refuses, as a typed error, a buffer longer than a .NET array can be (instead of an overflow or out-of-memory crash).</summary>
+    private static void CheckLength(long bytes, int height, int width, int newHeight, int newWidth)
+    {
+        if (bytes > Array.MaxLength)
+            throw new ImageFormatException($"cannot resize {height}x{width} to {newHeight}x{newWidth}: {bytes} bytes do not fit in one array");
     }
 
     /// <summary>Pillow's <c>bilinear_filter</c>: 1 − |x| on (−1, 1), else 0.</summary>

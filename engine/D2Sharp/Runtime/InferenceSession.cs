@@ -64,6 +64,12 @@ public sealed class InferenceSession : IDisposable
         set => _maxCachedPlans = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
     }
 
+    /// <summary>
+    /// Whether NaN and ±infinity in a float input may pass into the model (and its outputs); false
+    /// (default) refuses them with a <see cref="NonFiniteInputException"/>. See <see cref="SessionOptions.AllowNonFiniteInputs"/>.
+    /// </summary>
+    public bool AllowNonFiniteInputs { get; set; }
+
     internal int CachedPlans
     {
         get { lock (_gate) return _executors.Count; }
@@ -82,9 +88,9 @@ public sealed class InferenceSession : IDisposable
         var model = ModelBuilder.Build(cfg, options.Scope);
         var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
         if (weightsPath == null)
-            return new InferenceSession(model, WeightBinder.Initialize(model.Graph), backend, null);
+            return new InferenceSession(model, WeightBinder.Initialize(model.Graph), backend, null) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
         var (weights, match) = WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
-        return new InferenceSession(model, weights, backend, match);
+        return new InferenceSession(model, weights, backend, match) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
     }
 
     public static InferenceSession Create(ModelSpec model, ModelWeights weights, IBackend backend) => new(model, weights, backend, null);
@@ -136,6 +142,7 @@ public sealed class InferenceSession : IDisposable
     /// backbone's size divisibility when it is not a multiple already. Every image's size (what
     /// the RPN clips its proposals to) is the H×W given.
     /// </summary>
+    /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
     public InferenceResult RunNormalized(Tensor input)
     {
         lock (_gate)
@@ -147,6 +154,7 @@ public sealed class InferenceSession : IDisposable
     }
 
     /// <summary>As <see cref="RunNormalized(Tensor)"/>, writing the bound outputs into the caller's buffers; allocates nothing after the first run at a size.</summary>
+    /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
     public RunInfo RunNormalizedInto(Tensor input, OutputBuffers outputs)
     {
         lock (_gate)
@@ -194,6 +202,7 @@ public sealed class InferenceSession : IDisposable
         int channels = Model.PixelMean.Count;
         if (input.Rank != 4 || input.Shape[1] != channels || input.Type != DataType.Float32)
             throw new ShapeException($"normalised input must be N×{channels}×H×W float32, got {input.Type.Name()} {Tensor.ShapeString(input.Shape)}");
+        if (!AllowNonFiniteInputs) NonFiniteInputs.ThrowIfAny(input, Model.Image.Name);
         int n = input.Shape[0], h = input.Shape[2], w = input.Shape[3];
         var (height, width) = Model.PaddedSize(h, w);
         var executor = ExecutorFor((Entry.Normalized, n, height, width));

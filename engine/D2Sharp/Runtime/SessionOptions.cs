@@ -16,4 +16,12 @@ public sealed record SessionOptions
 
     /// <summary>How much of the meta-architecture to build.</summary>
     public ModelScope Scope { get; init; } = ModelScope.Backbone;
+
+    /// <summary>
+    /// False (default): a float input (<see cref="InferenceSession.RunNormalized"/>) holding NaN or
+    /// ±infinity is refused with a <see cref="NonFiniteInputException"/> naming the input and the
+    /// first bad element, before anything runs. True: such values propagate into the outputs, as in
+    /// PyTorch, and the check is skipped. Sets <see cref="InferenceSession.AllowNonFiniteInputs"/>.
+    /// </summary>
+    public bool AllowNonFiniteInputs { get; init; }
 }

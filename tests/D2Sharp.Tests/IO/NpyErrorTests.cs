@@ -78,9 +78,37 @@ public class NpyErrorTests
     }
 
     [Test]
-    public void MissingFileIsAnIoError()
+    public void MissingFileOrDirectoryIsAFormatErrorNamingThePath()
     {
-        Assert.Throws<FileNotFoundException>(() => Npy.Read(Path.Combine(_dir, "absent.npy")));
+        string absent = Path.Combine(_dir, "absent.npy");
+        Assert.That(Assert.Throws<NpyFormatException>(() => Npy.Read(absent))!.Message, Does.Contain(absent).And.Contain("not found"));
+        Assert.That(Assert.Throws<NpyFormatException>(() => Npy.Read(_dir))!.Message, Does.Contain(_dir).And.Contain("directory"));
+    }
+
+    [Test]
+    public void HeaderLongerThanTheFileIsRefusedBeforeItIsAllocated()
+    {
+        // Version 2.0: a 4-byte header length of 16 MiB in a 20-byte file.
+        byte[] file = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 0, 0, 0, 1, .. "{'descr'"u8];
+        string path = Path.Combine(_dir, "long-header.npy");
+        File.WriteAllBytes(path, file);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NpyFormatException>(() => Npy.Read(path));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+        Assert.That(e!.Message, Does.Contain(path).And.Contain("truncated").And.Contain("16777216"));
+    }
+
+    [Test]
+    public void SmallFileDeclaringAHundredGigabytesIsRefusedBeforeAllocating()
+    {
+        string path = Path.Combine(_dir, "100g.npy");
+        File.WriteAllBytes(path, NpyBytes.Build(NpyBytes.Header("<f4", "(25000, 1000, 1000)"), new byte[1024]));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NpyFormatException>(() => Npy.Read(path));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+        Assert.That(e!.Message, Does.Contain(path).And.Contain("too large"));
     }
 
     /// <summary>A stream that can only be read forwards, like a zip member or a network body.</summary>

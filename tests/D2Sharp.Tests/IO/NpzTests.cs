@@ -114,6 +114,71 @@ public class NpzTests
         Assert.That(e!.Message, Does.Contain(path).And.Contain("README.txt"));
     }
 
+    [Test]
+    public void MissingFileOrDirectoryIsAFormatError()
+    {
+        Assert.That(Assert.Throws<NpyFormatException>(() => Npz.Read(PathOf("absent.npz")))!.Message, Does.Contain("not found"));
+        Assert.That(Assert.Throws<NpyFormatException>(() => Npz.Read(_dir))!.Message, Does.Contain("directory"));
+    }
+
+    [Test]
+    public void TruncatedArchiveIsNotAZip()
+    {
+        string path = PathOf("cut.npz");
+        Npz.Write(path, [new("x", new Tensor([64], new float[64]))]);
+        byte[] whole = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+
+        var e = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+        Assert.That(e!.Message, Does.Contain(path).And.Contain("zip"));
+    }
+
+    [Test]
+    public void EntryDeclaringMoreThanDeflateCanProduceIsRefused()
+    {
+        string path = PathOf("declared.npz");
+        WriteZip(path, ("x.npy", NpyBytes.Build(NpyBytes.Header("<f4", "(1,)"), new byte[4])));
+        byte[] zip = File.ReadAllBytes(path);
+        SetUncompressedSize(zip, 0xFFFF_FFF0);
+        File.WriteAllBytes(path, zip);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+        Assert.That(e!.Message, Does.Contain("'x'").And.Contain("zip bomb"));
+    }
+
+    [Test]
+    public void DataExpandingPastTheDeclaredSizeIsNeverRead()
+    {
+        // 16 MiB of zeros deflate to about 16 KiB; the entry claims 1000 bytes.
+        string path = PathOf("bomb.npz");
+        byte[] member = NpyBytes.Build(NpyBytes.Header("|u1", "(16, 1048576)"), new byte[16 << 20]);
+        using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using var stream = archive.CreateEntry("x.npy", CompressionLevel.Optimal).Open();
+            stream.Write(member);
+        }
+        byte[] zip = File.ReadAllBytes(path);
+        SetUncompressedSize(zip, 1000);
+        File.WriteAllBytes(path, zip);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(4 << 20));
+        Assert.That(e!.Message, Does.Contain("'x'").And.Contain("truncated"));
+    }
+
+    /// <summary>Rewrites the uncompressed size of the archive's only entry, in its local header and in the central directory.</summary>
+    private static void SetUncompressedSize(byte[] zip, uint size)
+    {
+        var span = zip.AsSpan();
+        int local = span.IndexOf("PK\u0003\u0004"u8);
+        int central = span.IndexOf("PK\u0001\u0002"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[(local + 22)..], size);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[(central + 24)..], size);
+    }
+
     private static void WriteZip(string path, params (string Name, byte[] Content)[] members)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);

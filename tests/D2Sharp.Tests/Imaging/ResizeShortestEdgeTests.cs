@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using D2Sharp.Config;
 using D2Sharp.Imaging;
 
 namespace D2Sharp.Tests.Imaging;
@@ -27,13 +28,33 @@ public class ResizeShortestEdgeTests
         Assert.That(ResizeShortestEdge.GetOutputShape(h, w, shortEdge, maxSize), Is.EqualTo((expectedH, expectedW)));
     }
 
-    [TestCase(0, 5, 800, 1333)]
-    [TestCase(5, 0, 800, 1333)]
-    [TestCase(5, 5, 0, 1333)]
-    [TestCase(5, 5, 800, 0)]
-    public void NonPositiveSizesAreRejected(int h, int w, int shortEdge, int maxSize)
+    [TestCase(0, 5)]
+    [TestCase(5, 0)]
+    [TestCase(-3, 5)]
+    public void NonPositiveImageSizesAreAnImageError(int h, int w)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ResizeShortestEdge.GetOutputShape(h, w, shortEdge, maxSize));
+        Assert.Throws<ImageFormatException>(() => ResizeShortestEdge.GetOutputShape(h, w, 800, 1333));
+    }
+
+    [TestCase(0, 1333, "INPUT.MIN_SIZE_TEST")]
+    [TestCase(-1, 1333, "INPUT.MIN_SIZE_TEST")]
+    [TestCase(800, 0, "INPUT.MAX_SIZE_TEST")]
+    [TestCase(800, -5, "INPUT.MAX_SIZE_TEST")]
+    public void NonPositiveResizeSettingsAreAConfigErrorNamingTheKey(int shortEdge, int maxSize, string key)
+    {
+        var e = Assert.Throws<ConfigException>(() => ResizeShortestEdge.GetOutputShape(5, 5, shortEdge, maxSize));
+        Assert.That(e!.Key, Is.EqualTo(key));
+        Assert.That(e.Message, Does.Contain(key));
+    }
+
+    [Test]
+    public void MaxSizeZeroIsAConfigErrorWhenApplied()
+    {
+        // Detectron2 would scale to 0x0 and fail inside PIL; D2Sharp says which key is wrong.
+        var image = ImageLoader.FromPixels(new byte[2 * 3 * 3], 2, 3, "BGR");
+        var e = Assert.Throws<ConfigException>(() => ResizeShortestEdge.Apply(image, 800, 0));
+        Assert.That(e!.Message, Does.Contain("INPUT.MAX_SIZE_TEST"));
+        Assert.Throws<ConfigException>(() => ResizeShortestEdge.Apply(image, -1, 1333));
     }
 
     [Test]
