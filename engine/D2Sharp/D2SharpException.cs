@@ -16,14 +16,19 @@ public class D2SharpException : Exception
     /// <summary>An error described by <paramref name="message"/>, caused by <paramref name="inner"/>.</summary>
     public D2SharpException(string message, Exception inner) : base(Sanitize(message), inner) { }
 
-    /// <summary><paramref name="text"/> with every control character but the line feed written as <c>\uXXXX</c>.</summary>
-    public static string Sanitize(string? text)
+    /// <summary>
+    /// <paramref name="text"/> with its control characters written as <c>\uXXXX</c>; line feeds are
+    /// kept unless <paramref name="keepLineBreaks"/> is false (for text quoted from a file, which
+    /// must stay on its line).
+    /// </summary>
+    public static string Sanitize(string? text, bool keepLineBreaks = true)
     {
-        if (string.IsNullOrEmpty(text) || !text.Any(c => char.IsControl(c) && c != '\n')) return text ?? "";
+        bool Escaped(char c) => char.IsControl(c) && !(keepLineBreaks && c == '\n');
+        if (string.IsNullOrEmpty(text) || !text.Any(Escaped)) return text ?? "";
         var clean = new StringBuilder(text.Length + 16);
         foreach (char c in text)
         {
-            if (char.IsControl(c) && c != '\n') clean.Append($"\\u{(int)c:x4}");
+            if (Escaped(c)) clean.Append($"\\u{(int)c:X4}");
             else clean.Append(c);
         }
         return clean.ToString();

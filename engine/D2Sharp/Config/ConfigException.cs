@@ -11,7 +11,7 @@ public sealed class ConfigException : D2SharpException
 {
     /// <summary>An error with <paramref name="message"/> (control characters escaped), the key and file at fault, and its cause.</summary>
     public ConfigException(string message, string? key = null, string? file = null, Exception? inner = null)
-        : base(MessageText.EscapeControlCharacters(message), inner!)
+        : base(Sanitize(message, keepLineBreaks: false), inner!)
     {
         Key = key;
         File = file;

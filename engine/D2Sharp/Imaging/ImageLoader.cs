@@ -91,7 +91,7 @@ public static class ImageLoader
         }
         catch (InvalidOperationException e)
         {
-            string reason = string.IsNullOrWhiteSpace(e.Message) ? "corrupt or truncated data" : Printable(e.Message);
+            string reason = string.IsNullOrWhiteSpace(e.Message) ? "corrupt or truncated data" : e.Message;
             throw new ImageFormatException($"{path}: cannot decode image: {reason}", e);
         }
         byte[] pixels = decoded.Data;
@@ -126,10 +126,6 @@ public static class ImageLoader
         if (pixels > options.MaxPixels)
             throw new ImageFormatException($"{path}: image size {height}x{width} ({pixels} pixels) exceeds the limit of {options.MaxPixels} pixels (ImageLoadOptions.MaxPixels); it could be a decompression bomb");
     }
-
-    /// <summary>stb_image's reasons can hold raw bytes from the file (e.g. a chunk type of NULs); escape control characters.</summary>
-    private static string Printable(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
 
     /// <summary>RGB ↔ BGR in place: <c>image[:, :, ::-1]</c>.</summary>
     internal static void SwapRedBlue(byte[] hwc)

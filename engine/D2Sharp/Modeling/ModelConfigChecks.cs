@@ -6,9 +6,10 @@ namespace D2Sharp.Modeling;
 /// The ranges every numeric key the model reads must fall in, checked before anything is built so
 /// that a typo (<c>MODEL.FPN.OUT_CHANNELS 0</c>) or a hostile config is a
 /// <see cref="ModelBuildException"/> naming the key, not a divide-by-zero inside a worker, an
-/// overflow, an allocation of gigabytes or a loop that never ends. Detectron2 asserts a few of
-/// these; the rest are D2Sharp's, with limits far above any published model (the upper bounds
-/// keep sizes that multiply together, channels × resolution² × slots, inside what a run can hold).
+/// overflow, an allocation of gigabytes or a loop that never ends. The lower bounds are what the
+/// layers need (Detectron2 asserts some of them); the upper bounds are D2Sharp's, far above any
+/// published model, and keep sizes that multiply together (channels × resolution² × slots) inside
+/// what a run can hold. The builders check what depends on several keys (NUM_CONV + NUM_FC > 0).
 /// Keys of heads the config does not build are not checked.
 /// </summary>
 internal static class ModelConfigChecks
@@ -28,8 +29,6 @@ internal static class ModelConfigChecks
     private enum Head { Always, Rpn, RoiBox, Mask, Keypoint, RetinaNet }
 
     private sealed record IntRule(string Key, int Min, int Max, Head Head = Head.Always);
-
-    private sealed record RealRule(string Key, double Min, double Max, Head Head = Head.Always);
 
     private static readonly IntRule[] IntRules =
     [
@@ -63,16 +62,18 @@ internal static class ModelConfigChecks
         new("MODEL.RETINANET.TOPK_CANDIDATES_TEST", 1, MaxCandidates, Head.RetinaNet),
     ];
 
-    private static readonly RealRule[] RealRules =
+    /// <summary>
+    /// Real-valued keys used as Detectron2 uses them, whatever their value (an NMS threshold of 1
+    /// turns NMS off, a negative minimum size filters nothing): they need only be numbers.
+    /// </summary>
+    private static readonly (string Key, Head Head)[] FiniteKeys =
     [
-        // Detectron2's DefaultAnchorGenerator asserts 0.0 <= offset < 1.0.
-        new("MODEL.ANCHOR_GENERATOR.OFFSET", 0, Math.BitDecrement(1.0)),
-        new("MODEL.PROPOSAL_GENERATOR.MIN_SIZE", 0, double.MaxValue, Head.Rpn),
-        new("MODEL.RPN.NMS_THRESH", 0, 1, Head.Rpn),
-        new("MODEL.ROI_HEADS.NMS_THRESH_TEST", 0, 1, Head.RoiBox),
-        new("MODEL.ROI_HEADS.SCORE_THRESH_TEST", 0, 1, Head.RoiBox),
-        new("MODEL.RETINANET.NMS_THRESH_TEST", 0, 1, Head.RetinaNet),
-        new("MODEL.RETINANET.SCORE_THRESH_TEST", 0, 1, Head.RetinaNet),
+        ("MODEL.PROPOSAL_GENERATOR.MIN_SIZE", Head.Rpn),
+        ("MODEL.RPN.NMS_THRESH", Head.Rpn),
+        ("MODEL.ROI_HEADS.NMS_THRESH_TEST", Head.RoiBox),
+        ("MODEL.ROI_HEADS.SCORE_THRESH_TEST", Head.RoiBox),
+        ("MODEL.RETINANET.NMS_THRESH_TEST", Head.RetinaNet),
+        ("MODEL.RETINANET.SCORE_THRESH_TEST", Head.RetinaNet),
     ];
 
     private static readonly (string Key, int Min, Head Head)[] IntListRules =
@@ -91,12 +92,10 @@ internal static class ModelConfigChecks
             int value = cfg.GetInt(rule.Key);
             if (value < rule.Min || value > rule.Max) throw OutOfRange(rule.Key, value.ToString(), value, rule.Min, rule.Max);
         }
-        foreach (var rule in RealRules.Where(r => heads.Contains(r.Head) && cfg.ContainsKey(r.Key)))
+        foreach (var (key, _) in FiniteKeys.Where(r => heads.Contains(r.Head) && cfg.ContainsKey(r.Key)))
         {
-            double value = cfg.GetDouble(rule.Key);
-            if (!(value >= rule.Min && value <= rule.Max))
-                throw new ModelBuildException($"{rule.Key} is {value}; it must be a number " +
-                    (rule.Max == double.MaxValue ? $"≥ {rule.Min}" : rule.Max < 1 ? $"in [{rule.Min}, 1)" : $"in [{rule.Min}, {rule.Max}]"));
+            double value = cfg.GetDouble(key);
+            if (!double.IsFinite(value)) throw new ModelBuildException($"{key} = {value} must be a finite number");
         }
         foreach (var (key, min, head) in IntListRules.Where(r => heads.Contains(r.Head) && cfg.ContainsKey(r.Key)))
         {
@@ -113,8 +112,8 @@ internal static class ModelConfigChecks
 
     private static ModelBuildException OutOfRange(string key, string shown, int value, int min, int max) =>
         new(value < min
-            ? $"{key} is {shown}; it must be at least {min}"
-            : $"{key} is {shown}; it must be at most {max} (D2Sharp's limit, far above any published Detectron2 model)");
+            ? $"{key} = {shown} must be " + (min == 1 ? "positive" : min == 0 ? "0 or more" : $"at least {min}")
+            : $"{key} = {shown} must be at most {max} (D2Sharp's limit, far above any published Detectron2 model)");
 
     /// <summary>The heads this config builds, whose keys are then checked.</summary>
     private static HashSet<Head> BuiltHeads(CfgNode cfg)

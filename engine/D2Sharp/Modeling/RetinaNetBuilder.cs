@@ -20,14 +20,11 @@ public static class RetinaNetBuilder
     public static Detections Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, IReadOnlyList<Value> anchors)
     {
         int classes = cfg.GetInt("MODEL.RETINANET.NUM_CLASSES");
-        if (classes <= 0) throw new ModelBuildException($"MODEL.RETINANET.NUM_CLASSES = {classes} must be positive");
         var perCell = anchors.Select(a => ((AnchorGrid)a.Producer!.Op).NumCellAnchors).Distinct().ToList();
         if (perCell.Count != 1)
             throw new ModelBuildException($"Using different number of anchors between levels is not currently supported! (MODEL.ANCHOR_GENERATOR gives {string.Join(", ", perCell)} per cell)");
         int k = cfg.GetInt("MODEL.RETINANET.TOPK_CANDIDATES_TEST");
-        if (k <= 0) throw new ModelBuildException($"MODEL.RETINANET.TOPK_CANDIDATES_TEST = {k} must be positive");
         int detections = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE");
-        if (detections <= 0) throw new ModelBuildException($"TEST.DETECTIONS_PER_IMAGE = {detections}: D2Sharp needs a positive bound on the detections per image");
 
         var heads = RetinaNetHead(cfg, graph, features, perCell[0], classes);
         var topk = new TopK { K = k, ScoreThreshold = (float)cfg.GetDouble("MODEL.RETINANET.SCORE_THRESH_TEST"), Sigmoid = true };

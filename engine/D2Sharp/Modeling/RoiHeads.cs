@@ -151,7 +151,6 @@ public static class RoiHeads
     {
         const string head = $"{Prefix}.keypoint_head";
         int keypoints = cfg.GetInt("MODEL.ROI_KEYPOINT_HEAD.NUM_KEYPOINTS");
-        if (keypoints <= 0) throw new ModelBuildException($"MODEL.ROI_KEYPOINT_HEAD.NUM_KEYPOINTS = {keypoints} must be positive");
         var x = pooled;
         int channels = pooled.Spec.Channels, index = 1;
         foreach (int dim in cfg.GetIntList("MODEL.ROI_KEYPOINT_HEAD.CONV_DIMS"))
@@ -189,7 +188,6 @@ public static class RoiHeads
     {
         const string head = $"{Prefix}.mask_head";
         int numConv = cfg.GetInt("MODEL.ROI_MASK_HEAD.NUM_CONV"), convDim = cfg.GetInt("MODEL.ROI_MASK_HEAD.CONV_DIM");
-        if (numConv < 0 || convDim <= 0) throw new ModelBuildException($"MODEL.ROI_MASK_HEAD: NUM_CONV = {numConv} and CONV_DIM = {convDim} must be ≥ 0 and positive");
         var norm = NormSpec.Parse(cfg.GetString("MODEL.ROI_MASK_HEAD.NORM"), "MODEL.ROI_MASK_HEAD.NORM");
         int classes = cfg.GetBool("MODEL.ROI_MASK_HEAD.CLS_AGNOSTIC_MASK") ? 1 : cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
         var x = pooled;
@@ -263,9 +261,7 @@ public static class RoiHeads
         var channels = features.Select(f => f.Value.Spec.Channels).Distinct().ToList();
         if (channels.Count != 1)
             throw new ModelBuildException($"{section}: the pooled features ({string.Join(", ", features.Select(f => f.Key))}) must have the same channels, got {string.Join(", ", channels)}");
-        if (resolution <= 0) throw new ModelBuildException($"{section}.POOLER_RESOLUTION = {resolution} must be positive");
         int sampling = cfg.GetInt($"{section}.POOLER_SAMPLING_RATIO");
-        if (sampling < 0) throw new ModelBuildException($"{section}.POOLER_SAMPLING_RATIO = {sampling} must be 0 (adaptive) or positive");
         var scales = features.Select(f => 1f / f.Value.Spec.Stride).ToArray();
         var strides = features.Select(f => f.Value.Spec.Stride).ToArray();
         for (int i = 0; i < strides.Length; i++)
@@ -285,8 +281,6 @@ public static class RoiHeads
         int numConv = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_CONV"), convDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.CONV_DIM");
         int numFc = cfg.GetInt("MODEL.ROI_BOX_HEAD.NUM_FC"), fcDim = cfg.GetInt("MODEL.ROI_BOX_HEAD.FC_DIM");
         if (numConv + numFc <= 0) throw new ModelBuildException("MODEL.ROI_BOX_HEAD: NUM_CONV + NUM_FC must be positive");
-        if ((numConv > 0 && convDim <= 0) || (numFc > 0 && fcDim <= 0))
-            throw new ModelBuildException($"MODEL.ROI_BOX_HEAD: CONV_DIM = {convDim} and FC_DIM = {fcDim} must be positive where used");
         var norm = NormSpec.Parse(cfg.GetString("MODEL.ROI_BOX_HEAD.NORM"), "MODEL.ROI_BOX_HEAD.NORM");
         var x = pooled;
         int channels = pooled.Spec.Channels;
@@ -331,7 +325,6 @@ public static class RoiHeads
     private static int NumClasses(CfgNode cfg)
     {
         int classes = cfg.GetInt("MODEL.ROI_HEADS.NUM_CLASSES");
-        if (classes <= 0) throw new ModelBuildException($"MODEL.ROI_HEADS.NUM_CLASSES = {classes} must be positive");
         if (cfg.GetBool("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE"))
             throw new ModelBuildException("MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE = True (sigmoid class scores) is not supported by D2Sharp yet");
         return classes;
@@ -346,8 +339,6 @@ public static class RoiHeads
         int classes, bool agnostic, Proposals proposals, Value imageSizes)
     {
         int detections = cfg.GetInt("TEST.DETECTIONS_PER_IMAGE");
-        if (detections <= 0)
-            throw new ModelBuildException($"TEST.DETECTIONS_PER_IMAGE = {detections}: D2Sharp needs a positive bound on the detections per image");
         var inference = new FastRcnnInference
         {
             NumClasses = classes,

@@ -32,7 +32,6 @@ public static class RpnBuilder
         var head = Registry.Registries.RpnHeads.Get(cfg.GetString("MODEL.RPN.HEAD_NAME"));
         var outputs = head(cfg, graph, features, perCell[0]);
         int k = cfg.GetInt("MODEL.RPN.PRE_NMS_TOPK_TEST");
-        if (k <= 0) throw new ModelBuildException($"MODEL.RPN.PRE_NMS_TOPK_TEST = {k} must be positive");
         var decode = new BoxDecode { Weights = BoxRegressionWeights(cfg, "MODEL.RPN.BBOX_REG_WEIGHTS") };
         var candidates = new List<Value>();
         for (int i = 0; i < features.Count; i++)
@@ -52,7 +51,6 @@ public static class RpnBuilder
 
         // NMS_THRESH and MIN_SIZE are used as Detectron2 uses them, whatever their value (1.0 turns NMS off).
         int postNms = cfg.GetInt("MODEL.RPN.POST_NMS_TOPK_TEST");
-        if (postNms <= 0) throw new ModelBuildException($"MODEL.RPN.POST_NMS_TOPK_TEST = {postNms} must be positive");
         var proposals = new RpnProposals
         {
             Levels = features.Count,

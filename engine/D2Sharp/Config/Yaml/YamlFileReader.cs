@@ -187,9 +187,9 @@ internal sealed class YamlFileReader
     private void WarnRepeatedKey(string key, int firstLine, int line) =>
         _budget.Warn(
             new ConfigWarning(
-                MessageText.EscapeControlCharacters(
+                D2SharpException.Sanitize(
                     $"{_file}, line {line}: key '{key}' is written twice in one mapping (lines {firstLine} and {line}); " +
-                    "the later value is used, as in Detectron2."),
+                    "the later value is used, as in Detectron2.", keepLineBreaks: false),
                 _file, line, key),
             strictRefusal: "Strict loading (ConfigLoadOptions.Strict) refuses a repeated key.");
 
