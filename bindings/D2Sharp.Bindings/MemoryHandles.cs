@@ -21,9 +21,16 @@ public sealed class DeviceMemoryHandle : SafeHandleZeroOrMinusOneIsInvalid
     public nuint Bytes { get; }
 
     /// <summary>Allocates <paramref name="bytes"/> of device memory in the current context (256-byte aligned).</summary>
+    /// <exception cref="CudaException">The allocation failed; out of memory, it says how much was asked for and how much is free.</exception>
     public static DeviceMemoryHandle Allocate(nuint bytes)
     {
-        CudaException.ThrowIfFailed(CudaDriver.cuMemAlloc_v2(out var address, bytes), nameof(CudaDriver.cuMemAlloc_v2));
+        var status = CudaDriver.cuMemAlloc_v2(out var address, bytes);
+        if (status == CuResult.ErrorOutOfMemory)
+        {
+            bool known = CudaDriver.cuMemGetInfo_v2(out nuint free, out nuint total) == CuResult.Success;
+            throw CudaException.OutOfMemory(nameof(CudaDriver.cuMemAlloc_v2), bytes, known ? free : null, known ? total : null);
+        }
+        CudaException.ThrowIfFailed(status, nameof(CudaDriver.cuMemAlloc_v2));
         return new DeviceMemoryHandle(address, bytes);
     }
 

@@ -12,16 +12,16 @@ namespace D2Sharp.Cli
             d2sharp — run Detectron2 models from .NET
 
             usage:
-              d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X|folder [--device D] [--precision P]
+              d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X|folder [--device D] [--precision P]
                           [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
                           [--intermediates] [--visualize out.png [--min-score S]]
-              d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
+              d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
-              d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
+              d2sharp bench --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--device D]
                             [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
                             [--format text|json]
-              d2sharp soak --config F [--opts K V ...] [--weights F.pkl] --input IMAGE [--iterations N] [--clients C]
+              d2sharp soak --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE [--iterations N] [--clients C]
                            [--sessions shared|per-client] [--device D] [--threads T] [--scope S]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
               d2sharp info

@@ -19,6 +19,7 @@ internal static class FuzzTargets
         {
             ["config"] = (".yaml", path => ConfigLoader.Load(path)),
             ["checkpoint"] = (".pkl", path => CheckpointLoader.Load(path)),
+            ["pth"] = (".pth", path => CheckpointLoader.Load(path)),
             ["npy"] = (".npy", path => Npy.Read(path)),
             ["npz"] = (".npz", path => Npz.Read(path)),
             ["png"] = (".png", path => ImageLoader.Load(path, "BGR")),

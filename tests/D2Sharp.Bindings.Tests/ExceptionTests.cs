@@ -15,6 +15,21 @@ public class ExceptionTests
     }
 
     [Test]
+    public void OutOfDeviceMemorySaysWhatWasAskedAndWhatIsFree()
+    {
+        var e = CudaException.OutOfMemory("cuMemAlloc_v2", 3UL << 30, 1UL << 29, 80UL << 30);
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Status, Is.EqualTo(CuResult.ErrorOutOfMemory));
+            Assert.That(e.Message, Does.StartWith("cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY"));
+            Assert.That(e.Message, Does.EndWith(": requested 3.00 GiB, 512.0 MiB free of 80.00 GiB"));
+            Assert.That(e.RequestedBytes, Is.EqualTo(3UL << 30));
+            Assert.That(e.FreeBytes, Is.EqualTo(1UL << 29));
+        });
+        Assert.That(CudaException.OutOfMemory("cuMemAlloc_v2", 1UL << 20, null, null).Message, Does.EndWith(": requested 1.0 MiB"));
+    }
+
+    [Test]
     public void ThrowIfFailedThrowsOnlyOnErrors()
     {
         Assert.DoesNotThrow(() => CudaException.ThrowIfFailed(CuResult.Success, "x"));

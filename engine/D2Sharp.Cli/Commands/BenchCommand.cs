@@ -16,7 +16,7 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class BenchCommand : ICommand
 {
     public string Help => """
-        d2sharp bench --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--device D]
+        d2sharp bench --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--device D]
                       [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
                       [--format text|json]
 

@@ -8,7 +8,7 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class ExportOnnxCommand : ICommand
 {
     public string Help => """
-        d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl] --size HxW [--batch N] [--scope S] --output model.onnx
+        d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
 
         Writes the model built from the config, with its weights (BatchNorm folded), as an ONNX model
         at one input size: opset 17, or 19 when it has deformable convolutions (ONNX DeformConv).

@@ -10,7 +10,7 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class RunCommand : ICommand
 {
     public string Help => """
-        d2sharp run --config F [--opts K V ...] [--weights F.pkl] --input X [--device D] [--precision P]
+        d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X [--device D] [--precision P]
                     [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json] [--intermediates]
                     [--visualize out.png [--min-score S]]
 

@@ -12,7 +12,7 @@ namespace D2Sharp.Cli.Commands;
 internal sealed class SoakCommand : ICommand
 {
     public string Help => """
-        d2sharp soak --config F [--opts K V ...] [--weights F.pkl] --input IMAGE [--iterations N]
+        d2sharp soak --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE [--iterations N]
                      [--clients C] [--sessions shared|per-client] [--device D] [--threads T]
                      [--scope S] [--samples K]
 

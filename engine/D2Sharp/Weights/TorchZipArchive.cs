@@ -47,6 +47,12 @@ internal sealed class TorchZipArchive : IDisposable
             string prefix = FindPrefix(zip, path);
             return new TorchZipArchive(zip, path, prefix, IndexRecords(zip, path, prefix + "/", file.Length));
         }
+        catch (InvalidDataException e)
+        {
+            // The central directory is read lazily, on the first look at the entries (found by fuzzing).
+            zip.Dispose();
+            throw new CheckpointException(path, $"is not a readable zip archive: {e.Message}", e);
+        }
         catch
         {
             zip.Dispose();

@@ -59,6 +59,11 @@ internal sealed class YamlFileReader
         {
             throw YamlSyntaxError.Describe(e, text, file);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some malformed plain scalars (found by fuzzing).
+            throw new ConfigException($"Invalid YAML in '{file}': the YAML parser could not read it ({e.Message})", file: file, inner: e);
+        }
     }
 
     private object? ReadStream()
