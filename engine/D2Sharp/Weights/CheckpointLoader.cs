@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using D2Sharp.IO;
 using Razorvine.Pickle;
 
 namespace D2Sharp.Weights;
@@ -133,18 +134,7 @@ public static class CheckpointLoader
     /// </summary>
     private static FileStream OpenFile(string path, CheckpointLimits limits)
     {
-        if (Directory.Exists(path))
-            throw new CheckpointException(path, "is a directory, not a checkpoint file");
-        FileStream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            string reason = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
-            throw new CheckpointException(path, $"cannot be read: {reason}", e);
-        }
+        var file = InputFile.OpenRead(path, (reason, inner) => new CheckpointException(path, $"cannot be read: {reason}", inner!));
         if (file.Length > limits.MaxFileBytes)
         {
             long length = file.Length;
