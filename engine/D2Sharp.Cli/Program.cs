@@ -14,7 +14,7 @@ namespace D2Sharp.Cli
             usage:
               d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X|folder [--device D] [--precision P]
                           [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
-                          [--intermediates] [--visualize out.png [--min-score S]]
+                          [--intermediates] [--visualize out.png [--min-score S]] [--strict]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]

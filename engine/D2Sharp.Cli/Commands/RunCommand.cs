@@ -12,11 +12,12 @@ internal sealed class RunCommand : ICommand
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X [--device D] [--precision P]
                     [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json] [--intermediates]
-                    [--visualize out.png [--min-score S]]
+                    [--visualize out.png [--min-score S]] [--strict]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
           --config F      a Detectron2 YAML config
+          --strict        refuse what is otherwise a warning in it (a key written twice in one mapping)
           --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. INPUT.MIN_SIZE_TEST 0)
           --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted) or a .pth;
                           without it the weights are initialised deterministically (outputs are then
@@ -67,7 +68,7 @@ internal sealed class RunCommand : ICommand
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
         var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score"],
-            ["--intermediates"]);
+            ["--intermediates", StrictConfig.Flag]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         string? weightsPath = cl.Get("--weights");
@@ -79,7 +80,11 @@ internal sealed class RunCommand : ICommand
 
         var watch = Stopwatch.StartNew();
         using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath,
-            new SessionOptions { Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")) });
+            new SessionOptions
+            {
+                Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
+                ConfigOptions = StrictConfig.Options(cl),
+            });
         var model = session.Model;
         output.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
         if (session.WeightsMatch is { } match)

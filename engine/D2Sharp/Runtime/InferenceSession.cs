@@ -84,7 +84,7 @@ public sealed class InferenceSession : IDisposable
         SessionOptions? options = null)
     {
         options ??= new SessionOptions();
-        var cfg = ConfigLoader.Load(configPath, opts);
+        var cfg = ConfigLoader.Load(configPath, opts, options.ConfigOptions ?? ConfigLoadOptions.Default);
         var model = ModelBuilder.Build(cfg, options.Scope);
         var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
         if (weightsPath == null)

@@ -1,3 +1,4 @@
+using D2Sharp.Config;
 using D2Sharp.Modeling;
 
 namespace D2Sharp.Runtime;
@@ -24,4 +25,7 @@ public sealed record SessionOptions
     /// PyTorch, and the check is skipped. Sets <see cref="InferenceSession.AllowNonFiniteInputs"/>.
     /// </summary>
     public bool AllowNonFiniteInputs { get; init; }
+
+    /// <summary>How the config file is read: its limits, strictness and warnings; null reads with <see cref="ConfigLoadOptions.Default"/>.</summary>
+    public ConfigLoadOptions? ConfigOptions { get; init; }
 }

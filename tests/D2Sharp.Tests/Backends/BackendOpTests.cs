@@ -51,7 +51,7 @@ public class BackendOpTests
     /// of the result plus, for a backend that sums in float32, an error growing with the square
     /// root of the reduction length.
     /// </summary>
-    private static double Tolerance(OpCase c) => 1e-6 * (1 + Math.Sqrt(c.ReductionLength));
+    internal static double Tolerance(OpCase c) => 1e-6 * (1 + Math.Sqrt(c.ReductionLength));
 
     [TestCaseSource(nameof(Cases))]
     public void ReferenceMatchesTheNaiveOracle(OpCase c)

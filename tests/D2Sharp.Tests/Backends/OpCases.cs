@@ -74,7 +74,7 @@ internal static class OpCases
         yield return ConvCase(new Conv2d { InChannels = 128, OutChannels = 160, KernelH = 3, KernelW = 3, Padding = 1, HasBias = true, Activation = Activation.Relu }, 5, 7, seed: 107);
     }
 
-    private static OpCase ConvCase(Conv2d op, int h, int w, int seed)
+    internal static OpCase ConvCase(Conv2d op, int h, int w, int seed)
     {
         var rng = new Random(seed);
         int ho = Conv2d.OutputSize(h, op.KernelH, op.Stride, op.Padding, op.Dilation);

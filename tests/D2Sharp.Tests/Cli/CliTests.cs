@@ -348,4 +348,30 @@ public class CliTests
         Assert.That(stdout.Split('\n').Count(l => l.Contains("MiB  managed heap")), Is.EqualTo(3), stdout);
         Assert.That(stdout, Does.Contain("all bit-identical to the first run"));
     }
+
+    [Test]
+    public void AKeyWrittenTwiceIsAWarningAndAnErrorUnderStrict()
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"d2sharp-twice-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(config, "MODEL:\n  DEVICE: cpu\n  DEVICE: cuda\n");
+        var warnings = new StringWriter();
+        var console = Console.Error;
+        try
+        {
+            Console.SetError(warnings);
+            var (code, stdout, _) = Run("config", "show", "--config", config);
+            Assert.That(code, Is.Zero);
+            Assert.That(stdout, Does.Contain("DEVICE: cuda"), "the last value is kept, as in Detectron2");
+            Assert.That(warnings.ToString(), Does.Contain("d2sharp: warning:").And.Contain("lines 2 and 3"));
+
+            (code, _, var stderr) = Run("config", "show", "--config", config, "--strict");
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(stderr, Does.Contain("Strict"));
+        }
+        finally
+        {
+            Console.SetError(console);
+            File.Delete(config);
+        }
+    }
 }

@@ -1,0 +1,18 @@
+using D2Sharp.Config;
+
+namespace D2Sharp.Cli;
+
+/// <summary>
+/// The config-reading options behind <c>--strict</c>: without it, what Detectron2 would accept
+/// silently (a key written twice keeps its last value) is a warning on stderr; with it, an error.
+/// </summary>
+internal static class StrictConfig
+{
+    public const string Flag = "--strict";
+
+    public static ConfigLoadOptions Options(CommandLine cl) => new()
+    {
+        Strict = cl.Has(Flag),
+        OnWarning = warning => Console.Error.WriteLine($"d2sharp: warning: {warning.Message}"),
+    };
+}
