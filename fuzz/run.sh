@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing of D2Sharp's loaders with AFL++ and SharpFuzz.
 #   fuzz/run.sh [SECONDS] [TARGET ...]
 # SECONDS per target (default 60); targets: config checkpoint pth npy npz png jpeg (default: all).
-# Publishes fuzz/D2Sharp.Fuzz, instruments D2Sharp.dll with sharpfuzz, seeds each target with
+# Publishes fuzz/D2Sharp.Fuzz, instruments D2Sharp.dll and its parsers (YamlDotNet, Razorvine.Pickle,
+# StbImageSharp) with sharpfuzz, seeds each target with
 # fuzz/seeds.py, runs afl-fuzz for SECONDS, and prints one line per target (executions, edges
 # covered, crashes, hangs). Findings stay in artifacts/fuzz/<target>/findings; replay one with
 #   dotnet run --project fuzz/D2Sharp.Fuzz -- TARGET FILE   (uninstrumented: the instrumented build
@@ -21,8 +22,10 @@ bin=$out/bin
 rm -rf "$bin"
 dotnet publish fuzz/D2Sharp.Fuzz -c Release -o "$bin" --nologo -v quiet >/dev/null
 dotnet tool restore >/dev/null
-# Only D2Sharp itself is instrumented: the loaders' code paths are what the coverage must steer.
-dotnet sharpfuzz "$bin/D2Sharp.dll" >/dev/null
+# D2Sharp and the parsers it hands untrusted bytes to are instrumented: their branches steer the fuzzer.
+for assembly in D2Sharp YamlDotNet Razorvine.Pickle StbImageSharp; do
+  dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
+done
 python3 fuzz/seeds.py "$out/seeds"
 
 # A container has no CPU-frequency governor to read, and its core pattern may pipe to a handler.

@@ -2,7 +2,8 @@
 # The GPU check: one command on a GPU machine that has no .NET and no network (see README, CUDA).
 # Run from the repository root after `dotnet cake --target=DeviceBundle` made
 # artifacts/device/d2sharp-device.tar.xz here and it was carried there. Within about 6 minutes it
-# runs every Cuda test, compute-sanitizer memcheck on one end-to-end run, the GPU benchmarks and
+# runs every Cuda test, compute-sanitizer memcheck and racecheck on end-to-end runs, an
+# out-of-memory probe, the GPU benchmarks and
 # the PyTorch peer timings, and writes summary.txt and logs.tgz (every log) to $OUT (default
 # ./artifacts/device/out); the summary is printed last.
 set -uo pipefail
@@ -53,6 +54,13 @@ grep -E -A3 "^(FAILED|ERROR)" "$out/cuda-tests.log" | head -60 >> "$summary"
 step memcheck 120 compute-sanitizer --tool memcheck --error-exitcode 9 \
   "$d2sharp" bench --device cuda --config configs/tiny_r50_fpn.yaml --size 320x480 --warmup 0 --iters 2
 grep -E "ERROR SUMMARY|error:" "$out/memcheck.log" | head -5 >> "$summary"
+# group_norm's block reduction is the kernel with shared memory: racecheck runs it on a GN model.
+step racecheck 120 compute-sanitizer --tool racecheck --error-exitcode 9 \
+  "$d2sharp" bench --device cuda --config configs/tiny_r50_fpn.yaml --opts "${widths[@]}" MODEL.RESNETS.NORM GN MODEL.FPN.NORM GN --size 320x480 --warmup 0 --iters 1
+grep -E "RACECHECK SUMMARY|ERROR SUMMARY|error:" "$out/racecheck.log" | head -5 >> "$summary"
+# Out of device memory must be a one-line error saying what was asked for and what is free (exit 1).
+step oom-probe 120 "$d2sharp" bench --device cuda --config configs/tiny_r50_fpn.yaml --opts "${widths[@]}" --size 8192x8192 --batch 8 --warmup 0 --iters 1
+grep -E "d2sharp: .*error" "$out/oom-probe.log" | head -2 >> "$summary"
 step bench-r50-fp32 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344
 step bench-r50-tf32 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --precision tf32
 step bench-r50-fp32-b4 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --batch 4

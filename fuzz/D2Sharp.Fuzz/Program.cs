@@ -13,13 +13,13 @@ try
 {
     if (args.Length == 1)
     {
-        Fuzzer.OutOfProcess.Run(stream => FuzzTargets.Run(target.Load, stream, scratch));
+        Fuzzer.OutOfProcess.Run(stream => FuzzTargets.Run(target, stream, scratch));
         return 0;
     }
     foreach (string file in args.Skip(1))
     {
         using var stream = File.OpenRead(file);
-        FuzzTargets.Run(target.Load, stream, scratch);
+        FuzzTargets.Run(target, stream, scratch);
         Console.WriteLine($"{file}: handled");
     }
     return 0;

@@ -56,8 +56,12 @@ public interface IPlanExecutor : IDisposable
     /// <summary>Writes plan input <paramref name="index"/>; it stays as written until the next write.</summary>
     void SetInput(int index, ReadOnlySpan<byte> data);
 
-    /// <summary>Runs the plan on the inputs as last written. Allocates nothing.</summary>
-    void Run();
+    /// <summary>
+    /// Runs the plan on the inputs as last written. Allocates nothing. <paramref name="cancellation"/>
+    /// is checked between steps (on CUDA, before the plan's graph is launched) and ends the run with
+    /// an <see cref="OperationCanceledException"/>; the next run starts afresh.
+    /// </summary>
+    void Run(CancellationToken cancellation = default);
 
     /// <summary>Copies plan output <paramref name="index"/> (of the last run) into <paramref name="destination"/>.</summary>
     void GetOutput(int index, Span<byte> destination);

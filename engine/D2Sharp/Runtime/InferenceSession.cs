@@ -6,6 +6,8 @@ using D2Sharp.Imaging;
 using D2Sharp.Modeling;
 using D2Sharp.Ops;
 using D2Sharp.Weights;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace D2Sharp.Runtime;
 
@@ -33,8 +35,11 @@ public sealed class InferenceSession : IDisposable
     private int _maxCachedPlans = 16;
     private bool _disposed;
 
-    private InferenceSession(ModelSpec model, ModelWeights weights, IBackend backend, CheckpointMatch? match)
+    private readonly ILogger _log;
+
+    private InferenceSession(ModelSpec model, ModelWeights weights, IBackend backend, CheckpointMatch? match, ILogger? logger)
     {
+        _log = logger ?? NullLogger.Instance;
         if (weights.Graph != model.Graph) throw new ArgumentException("the weights were prepared for a different graph than the model's");
         Model = model;
         Weights = weights;
@@ -84,16 +89,24 @@ public sealed class InferenceSession : IDisposable
         SessionOptions? options = null)
     {
         options ??= new SessionOptions();
-        var cfg = ConfigLoader.Load(configPath, opts, options.ConfigOptions ?? ConfigLoadOptions.Default);
+        var log = options.Logger ?? NullLogger.Instance;
+        long start = Stopwatch.GetTimestamp();
+        var configOptions = options.ConfigOptions ?? ConfigLoadOptions.Default;
+        if (configOptions.OnWarning == null) configOptions = configOptions with { OnWarning = w => SessionLog.ConfigWarning(log, w.Message) };
+        var cfg = ConfigLoader.Load(configPath, opts, configOptions);
         var model = ModelBuilder.Build(cfg, options.Scope);
         var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
-        if (weightsPath == null)
-            return new InferenceSession(model, WeightBinder.Initialize(model.Graph), backend, null) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
-        var (weights, match) = WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
-        return new InferenceSession(model, weights, backend, match) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
+        var (weights, match) = weightsPath == null ? (WeightBinder.Initialize(model.Graph), null) : WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
+        if (match is { Unused.Count: > 0 })
+            SessionLog.UnusedCheckpointKeys(log, match.Unused.Count, string.Join(", ", match.Unused.Take(5)));
+        var session = new InferenceSession(model, weights, backend, match, log) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
+        SessionLog.Loaded(log, configPath, model.Graph.Nodes.Count, weightsPath ?? weights.Source, session.Device, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        return session;
     }
 
-    public static InferenceSession Create(ModelSpec model, ModelWeights weights, IBackend backend) => new(model, weights, backend, null);
+    /// <summary>A session on an already-built model and weights; <paramref name="logger"/> as <see cref="SessionOptions.Logger"/>.</summary>
+    public static InferenceSession Create(ModelSpec model, ModelWeights weights, IBackend backend, ILogger? logger = null) =>
+        new(model, weights, backend, null, logger);
 
     /// <summary>Detectron2's test-time resize: ResizeShortestEdge(MIN_SIZE_TEST, MAX_SIZE_TEST), or none when MIN_SIZE_TEST is 0.</summary>
     public Image Resize(Image image)
@@ -106,15 +119,30 @@ public sealed class InferenceSession : IDisposable
     public InferenceResult Run(params Image[] images) => Run((IReadOnlyList<Image>)images);
 
     /// <summary>Resizes, normalises and pads <paramref name="images"/> as one batch and returns every output in new tensors.</summary>
-    public InferenceResult Run(IReadOnlyList<Image> images)
+    public InferenceResult Run(IReadOnlyList<Image> images) => Run(images, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Run(IReadOnlyList{Image})"/>; <paramref name="cancellation"/> is checked between
+    /// the plan's ops and ends the run with an <see cref="OperationCanceledException"/>. The session
+    /// stays usable.
+    /// </summary>
+    public InferenceResult Run(IReadOnlyList<Image> images, CancellationToken cancellation)
     {
         var resized = images.Select(Resize).ToArray();
         lock (_gate)
         {
-            var (executor, elapsed) = RunImages(resized);
+            var (executor, elapsed) = RunImages(resized, cancellation);
             return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), images.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
         }
     }
+
+    /// <summary>
+    /// <see cref="Run(IReadOnlyList{Image}, CancellationToken)"/> on a thread-pool thread. Runs on one
+    /// session still take turns (a waiting call holds its pool thread); use a session per concurrent
+    /// caller for parallel throughput.
+    /// </summary>
+    public Task<InferenceResult> RunAsync(IReadOnlyList<Image> images, CancellationToken cancellation = default) =>
+        Task.Run(() => Run(images, cancellation), cancellation);
 
     /// <summary>
     /// As <see cref="Run(IReadOnlyList{Image})"/>, writing only the outputs bound in
@@ -132,7 +160,7 @@ public sealed class InferenceSession : IDisposable
                 if (image != images[i])
                     throw new ArgumentException($"image {i} is {images[i].Height}x{images[i].Width}; RunInto takes images at the size INPUT.MIN_SIZE_TEST gives ({image.Height}x{image.Width}): call Resize first");
             }
-            var (executor, elapsed) = RunImages(images);
+            var (executor, elapsed) = RunImages(images, CancellationToken.None);
             return Deliver(executor, outputs, elapsed);
         }
     }
@@ -143,28 +171,33 @@ public sealed class InferenceSession : IDisposable
     /// the RPN clips its proposals to) is the H×W given.
     /// </summary>
     /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
-    public InferenceResult RunNormalized(Tensor input)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled between two of the plan's ops.</exception>
+    public InferenceResult RunNormalized(Tensor input, CancellationToken cancellation = default)
     {
         lock (_gate)
         {
-            var (executor, elapsed) = RunTensor(input);
+            var (executor, elapsed) = RunTensor(input, cancellation);
             var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
             return Collect(executor, sizes, sizes, elapsed);
         }
     }
 
-    /// <summary>As <see cref="RunNormalized(Tensor)"/>, writing the bound outputs into the caller's buffers; allocates nothing after the first run at a size.</summary>
+    /// <summary><see cref="RunNormalized"/> on a thread-pool thread (runs on one session take turns).</summary>
+    public Task<InferenceResult> RunNormalizedAsync(Tensor input, CancellationToken cancellation = default) =>
+        Task.Run(() => RunNormalized(input, cancellation), cancellation);
+
+    /// <summary>As <see cref="RunNormalized"/>, writing the bound outputs into the caller's buffers; allocates nothing after the first run at a size.</summary>
     /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
     public RunInfo RunNormalizedInto(Tensor input, OutputBuffers outputs)
     {
         lock (_gate)
         {
-            var (executor, elapsed) = RunTensor(input);
+            var (executor, elapsed) = RunTensor(input, CancellationToken.None);
             return Deliver(executor, outputs, elapsed);
         }
     }
 
-    private (IPlanExecutor, TimeSpan) RunImages(IReadOnlyList<Image> images)
+    private (IPlanExecutor, TimeSpan) RunImages(IReadOnlyList<Image> images, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (images.Count == 0) throw new ArgumentException("no images to run");
@@ -193,10 +226,10 @@ public sealed class InferenceSession : IDisposable
         }
         executor.SetInput(0, pixels);
         executor.SetInput(1, MemoryMarshal.AsBytes(sizes));
-        return (executor, Execute(executor));
+        return (executor, Execute(executor, cancellation));
     }
 
-    private (IPlanExecutor, TimeSpan) RunTensor(Tensor input)
+    private (IPlanExecutor, TimeSpan) RunTensor(Tensor input, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int channels = Model.PixelMean.Count;
@@ -226,13 +259,13 @@ public sealed class InferenceSession : IDisposable
             for (int i = 0; i < n; i++) (sizes[2 * i], sizes[2 * i + 1]) = (h, w);
             executor.SetInput(1, MemoryMarshal.AsBytes(sizes));
         }
-        return (executor, Execute(executor));
+        return (executor, Execute(executor, cancellation));
     }
 
-    private static TimeSpan Execute(IPlanExecutor executor)
+    private static TimeSpan Execute(IPlanExecutor executor, CancellationToken cancellation)
     {
         long start = Stopwatch.GetTimestamp();
-        executor.Run();
+        executor.Run(cancellation);
         return Stopwatch.GetElapsedTime(start);
     }
 
@@ -300,13 +333,17 @@ public sealed class InferenceSession : IDisposable
             _executors.AddFirst(node);
             return node.Value.Executor;
         }
+        long start = Stopwatch.GetTimestamp();
         var plan = key.Entry == Entry.Images ? Model.PlanForImages(key.N, key.H, key.W) : Model.PlanForNormalized(key.N, key.H, key.W);
         var executor = _bound.Prepare(plan);
         _executors.AddFirst((key, executor));
+        SessionLog.PlanPrepared(_log, key.N, key.H, key.W, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ArenaBytes / 1048576.0);
         while (_executors.Count > _maxCachedPlans)
         {
-            _executors.Last!.Value.Executor.Dispose();
+            var (released, oldest) = _executors.Last!.Value;
+            oldest.Dispose();
             _executors.RemoveLast();
+            SessionLog.PlanReleased(_log, released.N, released.H, released.W, _maxCachedPlans);
         }
         return executor;
     }

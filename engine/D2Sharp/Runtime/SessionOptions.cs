@@ -1,5 +1,6 @@
 using D2Sharp.Config;
 using D2Sharp.Modeling;
+using Microsoft.Extensions.Logging;
 
 namespace D2Sharp.Runtime;
 
@@ -26,6 +27,15 @@ public sealed record SessionOptions
     /// </summary>
     public bool AllowNonFiniteInputs { get; init; }
 
-    /// <summary>How the config file is read: its limits, strictness and warnings; null reads with <see cref="ConfigLoadOptions.Default"/>.</summary>
+    /// <summary>
+    /// How the config file is read: its limits, strictness and warnings; null reads with the default
+    /// limits. Config warnings go to <see cref="ConfigLoadOptions.OnWarning"/> when it is set, else to <see cref="Logger"/>.
+    /// </summary>
     public ConfigLoadOptions? ConfigOptions { get; init; }
+
+    /// <summary>
+    /// Where the session logs (loading, checkpoint keys the model does not use, config warnings,
+    /// plans made and released); null: nowhere. The library never writes to the console.
+    /// </summary>
+    public ILogger? Logger { get; init; }
 }

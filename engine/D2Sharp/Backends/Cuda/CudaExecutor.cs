@@ -98,8 +98,9 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         _model.Device.Synchronize($"writing input '{value.Name}'");
     }
 
-    public void Run()
+    public void Run(CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         Begin();
         if (RecordStepTimes) RunTimed();
         else if (_model.Backend.UseGraphs)

@@ -44,10 +44,11 @@ internal sealed unsafe class HostExecutor : IPlanExecutor
         else data.CopyTo(target.Span<byte>());
     }
 
-    public void Run()
+    public void Run(CancellationToken cancellation = default)
     {
         for (int i = 0; i < _steps.Length; i++)
         {
+            cancellation.ThrowIfCancellationRequested();
             long start = RecordStepTimes ? Stopwatch.GetTimestamp() : 0;
             Execute(_steps[i]);
             if (RecordStepTimes) _stepTimes[i] = Stopwatch.GetElapsedTime(start);

@@ -68,15 +68,15 @@ internal sealed class HybridExecutor : IPlanExecutor
         if (_secondaryInputs[index] >= 0) _secondary.SetInput(_secondaryInputs[index], data);
     }
 
-    public void Run()
+    public void Run(CancellationToken cancellation = default)
     {
-        _primary.Run();
+        _primary.Run(cancellation);
         foreach (var (from, to, buffer) in _crossing)
         {
             _primary.GetOutput(from, buffer);
             _secondary.SetInput(to, buffer);
         }
-        _secondary.Run();
+        _secondary.Run(cancellation);
         if (!RecordStepTimes) return;
         for (int i = 0; i < _primaryStepOf.Length; i++) _stepTimes[_primaryStepOf[i]] = _primary.StepTimes[i];
         for (int i = 0; i < _secondaryStepOf.Length; i++) _stepTimes[_secondaryStepOf[i]] = _secondary.StepTimes[i];
