@@ -10,6 +10,8 @@ internal sealed class CommandLine
     private readonly Dictionary<string, string> _options = [];
     private readonly HashSet<string> _flags = [];
 
+    private const string OptsFlag = "--opts";
+
     public List<string> Positionals { get; } = [];
     public List<string> Opts { get; } = [];
 
@@ -20,10 +22,14 @@ internal sealed class CommandLine
         for (int i = 0; i < args.Count; i++)
         {
             var a = args[i];
-            if (a == "--opts")
+            if (a == OptsFlag)
             {
-                while (i + 1 < args.Count && !valueOptions.Contains(args[i + 1]) && !flags.Contains(args[i + 1]))
+                // A group runs to the next option this command knows (or the next --opts) and holds KEY VALUE pairs.
+                int first = result.Opts.Count;
+                while (i + 1 < args.Count && args[i + 1] != OptsFlag && !valueOptions.Contains(args[i + 1]) && !flags.Contains(args[i + 1]))
                     result.Opts.Add(args[++i]);
+                if ((result.Opts.Count - first) % 2 != 0)
+                    throw new UsageException($"--opts takes KEY VALUE pairs; '{result.Opts[^1]}' has no value");
             }
             else if (valueOptions.Contains(a))
             {
@@ -36,7 +42,7 @@ internal sealed class CommandLine
             }
             else if (a.StartsWith("--", StringComparison.Ordinal))
             {
-                var known = valueOptions.Concat(flags).Append("--opts").Order();
+                var known = valueOptions.Concat(flags).Append(OptsFlag).Order();
                 throw new UsageException($"unknown option {a}; this command takes: {string.Join(", ", known)}");
             }
             else

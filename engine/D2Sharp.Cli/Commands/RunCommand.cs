@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using D2Sharp.Backends;
+using D2Sharp.Config;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
 using D2Sharp.Modeling;
@@ -20,15 +21,18 @@ internal sealed class RunCommand : ICommand
           --strict        refuse what is otherwise a warning in it (a key written twice in one mapping)
           --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. INPUT.MIN_SIZE_TEST 0)
           --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted) or a .pth;
-                          without it the weights are initialised deterministically (outputs are then
-                          only useful for timing and shape checks)
+                          without it, MODEL.WEIGHTS when the config or --opts set it (as Detectron2's
+                          demo.py; a local file: D2Sharp downloads nothing), else the weights are
+                          initialised deterministically (outputs are then only useful for timing
+                          and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
                           .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD;
                           or a folder: every .png/.jpg/.jpeg in it, one line per image (with the
                           time left when the output is a terminal), --output .json for all of them
-          --device D      cpu (default: the SIMD backend), reference (the plain kernels every
-                          backend is checked against), cuda[:N] (GPU N; backbone scope for now) or
-                          auto (cuda when it can run here, else cpu)
+          --device D      cpu (the SIMD backend), reference (the plain kernels every backend is
+                          checked against), cuda[:N] (GPU N; the ops without a CUDA kernel run on
+                          the CPU) or auto (cuda when it can run here, else cpu); default: the
+                          config's MODEL.DEVICE, Detectron2's "cuda" read as auto
           --precision P   cuda only: fp32 (default) or tf32 (tensor-core convolutions)
           --threads T     worker threads (default: one per processor)
           --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
@@ -71,19 +75,19 @@ internal sealed class RunCommand : ICommand
             ["--intermediates", StrictConfig.Flag]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
-        string? weightsPath = cl.Get("--weights");
-        string device = cl.Get("--device") ?? "cpu";
         int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
         var scope = GraphCommand.ParseScope(cl.Get("--scope"));
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
         CheckPathsBeforeLoading(configPath, inputPath, cl.Get("--output"), cl.Get("--visualize"));
 
         var watch = Stopwatch.StartNew();
-        using var session = InferenceSession.Load(configPath, cl.Opts, weightsPath,
+        var cfg = ConfigLoader.Load(configPath, cl.Opts, StrictConfig.Options(cl));
+        string? weightsPath = ConfigRunSettings.Weights(cfg, cl.Get("--weights"));
+        string device = ConfigRunSettings.Device(cfg, cl.Get("--device"));
+        using var session = InferenceSession.Load(cfg, weightsPath,
             new SessionOptions
             {
                 Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
-                ConfigOptions = StrictConfig.Options(cl),
             });
         var model = session.Model;
         output.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");

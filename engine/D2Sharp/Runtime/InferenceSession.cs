@@ -93,14 +93,26 @@ public sealed class InferenceSession : IDisposable
         long start = Stopwatch.GetTimestamp();
         var configOptions = options.ConfigOptions ?? ConfigLoadOptions.Default;
         if (configOptions.OnWarning == null) configOptions = configOptions with { OnWarning = w => SessionLog.ConfigWarning(log, w.Message) };
-        var cfg = ConfigLoader.Load(configPath, opts, configOptions);
+        return Load(ConfigLoader.Load(configPath, opts, configOptions), weightsPath, options, configPath, start);
+    }
+
+    /// <summary>
+    /// As <see cref="Load(string, IReadOnlyList{string}?, string?, SessionOptions?)"/> for a config
+    /// already loaded (and possibly changed) by the caller.
+    /// </summary>
+    public static InferenceSession Load(CfgNode cfg, string? weightsPath = null, SessionOptions? options = null) =>
+        Load(cfg, weightsPath, options ?? new SessionOptions(), "the given config", Stopwatch.GetTimestamp());
+
+    private static InferenceSession Load(CfgNode cfg, string? weightsPath, SessionOptions options, string configName, long start)
+    {
+        var log = options.Logger ?? NullLogger.Instance;
         var model = ModelBuilder.Build(cfg, options.Scope);
         var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
         var (weights, match) = weightsPath == null ? (WeightBinder.Initialize(model.Graph), null) : WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
         if (match is { Unused.Count: > 0 })
             SessionLog.UnusedCheckpointKeys(log, match.Unused.Count, string.Join(", ", match.Unused.Take(5)));
         var session = new InferenceSession(model, weights, backend, match, log) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
-        SessionLog.Loaded(log, configPath, model.Graph.Nodes.Count, weightsPath ?? weights.Source, session.Device, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        SessionLog.Loaded(log, configName, model.Graph.Nodes.Count, weightsPath ?? weights.Source, session.Device, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return session;
     }
 

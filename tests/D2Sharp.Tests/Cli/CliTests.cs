@@ -374,4 +374,36 @@ public class CliTests
             File.Delete(config);
         }
     }
+
+    [Test]
+    public void OptsMayBeGivenTwiceAndEachGroupHoldsPairs()
+    {
+        var (code, stdout, stderr) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.RESNETS.DEPTH", "101", "--opts", "MODEL.FPN.OUT_CHANNELS", "64");
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("DEPTH: 101").And.Contain("OUT_CHANNELS: 64"));
+
+        (code, _, stderr) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.RESNETS.DEPTH", "--opts", "MODEL.FPN.OUT_CHANNELS", "64");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("--opts takes KEY VALUE pairs; 'MODEL.RESNETS.DEPTH' has no value"));
+    }
+
+    [Test]
+    public void RunTakesTheWeightsAndDeviceFromTheConfigAsDemoPyDoes()
+    {
+        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        string weights = c.Path("model.pkl");
+        var (code, stdout, stderr) = Run(["run", "--config", c.Path("config_resolved.yaml"), "--opts", "MODEL.WEIGHTS", weights, .. c.RunOpts, "--input", c.Path("image.npy")]);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain($"weights: {weights}: ").And.Contain("parameters loaded"));
+
+        // The fixture's own MODEL.WEIGHTS is the ImageNet initialisation it was trained from: a URL.
+        (code, _, stderr) = Run(["run", "--config", TestPaths.Fixture("tiny_r50_fpn", "config_resolved.yaml"), "--input", c.Path("image.npy")]);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("MODEL.WEIGHTS is 'detectron2://").And.Contain("D2Sharp downloads nothing"));
+
+        if (D2Sharp.Backends.Cuda.CudaAvailability.Check().Available) return;
+        (code, stdout, stderr) = Run("run", "--config", TinyConfig, "--opts", "MODEL.DEVICE", "cuda", "--input", TestPaths.Fixture("tiny_r50_fpn", "image.png"));
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("device:  auto (cpu backend)"), "Detectron2's default device, cuda, falls back to the CPU here");
+    }
 }
