@@ -24,6 +24,7 @@ namespace D2Sharp.Cli
               d2sharp soak --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE [--iterations N] [--clients C]
                            [--sessions shared|per-client] [--device D] [--threads T] [--scope S]
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
+              d2sharp zoo list [TEXT] | d2sharp zoo url CONFIG
               d2sharp info
               d2sharp --version | --help
 
@@ -31,12 +32,13 @@ namespace D2Sharp.Cli
             --verbose to any command for the stack trace of an internal error.
             """;
 
-        private static readonly string[] Commands = ["run", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx"];
+        private static readonly string[] Commands = ["run", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
 
         private static ICommand GroupCommand(string group) => group switch
         {
             "config" => new ConfigShowCommand(),
             "weights" => new WeightsInspectCommand(),
+            "zoo" => new ZooCommand(list: true),
             _ => new ExportOnnxCommand(),
         };
 
@@ -67,9 +69,11 @@ namespace D2Sharp.Cli
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),
                 "export" when rest.FirstOrDefault() == "onnx" => new ExportOnnxCommand(),
+                "zoo" when rest.FirstOrDefault() == "list" => new ZooCommand(list: true),
+                "zoo" when rest.FirstOrDefault() == "url" => new ZooCommand(list: false),
                 _ => null,
             };
-            if (command == null && args[0] is "config" or "weights" or "export" && rest.FirstOrDefault() is "--help" or "-h" or null)
+            if (command == null && args[0] is "config" or "weights" or "export" or "zoo" && rest.FirstOrDefault() is "--help" or "-h" or null)
             {
                 // A command group asked for help (or given nothing): its commands' help.
                 (rest.Length == 0 ? stderr : stdout).WriteLine(GroupCommand(args[0]).Help);
@@ -77,7 +81,7 @@ namespace D2Sharp.Cli
             }
             if (command == null)
             {
-                string typed = string.Join(' ', args.Take(args[0] is "config" or "weights" or "export" ? 2 : 1));
+                string typed = string.Join(' ', args.Take(args[0] is "config" or "weights" or "export" or "zoo" ? 2 : 1));
                 // Matched on the first word: "wieghts inspect" and "conifg" find their command too.
                 string? guess = Commands.MinBy(c => D2Sharp.Config.KeySuggestions.EditDistance(c.Split(' ')[0], args[0])) is { } best
                     && D2Sharp.Config.KeySuggestions.EditDistance(best.Split(' ')[0], args[0]) <= 2 && best != typed ? best : null;
@@ -85,7 +89,7 @@ namespace D2Sharp.Cli
                     " (d2sharp --help lists the commands)");
                 return 2;
             }
-            if (args[0] is "config" or "weights" or "export") rest = rest.Skip(1).ToArray();
+            if (args[0] is "config" or "weights" or "export" or "zoo") rest = rest.Skip(1).ToArray();
             if (rest.Contains("--help") || rest.Contains("-h"))
             {
                 stdout.WriteLine(command.Help);
@@ -97,7 +101,7 @@ namespace D2Sharp.Cli
             }
             catch (UsageException e)
             {
-                string name = args[0] is "config" or "weights" or "export" ? $"{args[0]} {args[1]}" : args[0];
+                string name = args[0] is "config" or "weights" or "export" or "zoo" ? $"{args[0]} {args[1]}" : args[0];
                 stderr.WriteLine($"d2sharp: {e.Message} (d2sharp {name} --help shows the options)");
                 return 2;
             }

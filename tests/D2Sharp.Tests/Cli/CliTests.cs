@@ -406,4 +406,20 @@ public class CliTests
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Does.Contain("device:  auto (cpu backend)"), "Detectron2's default device, cuda, falls back to the CPU here");
     }
+
+    [Test]
+    public void ZooPrintsCheckpointUrlsAndSuggestsANameItDoesNotKnow()
+    {
+        var (code, stdout, _) = Run("zoo", "url", "COCO-Detection/retinanet_R_50_FPN_3x.yaml");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout.Trim(), Is.EqualTo("https://dl.fbaipublicfiles.com/detectron2/COCO-Detection/retinanet_R_50_FPN_3x/190397829/model_final_5bd44e.pkl"));
+
+        (code, stdout, _) = Run("zoo", "list", "retinanet");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout.Trim().Split('\n'), Has.Length.EqualTo(3));
+
+        (code, _, var stderr) = Run("zoo", "url", "COCO-Detection/faster_rcnn_R50_FPN_3x");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("did you mean 'COCO-Detection/faster_rcnn_R_50_FPN_3x'"));
+    }
 }
