@@ -76,11 +76,11 @@ internal static class ModelConfigChecks
         ("MODEL.RETINANET.SCORE_THRESH_TEST", Head.RetinaNet),
     ];
 
-    private static readonly (string Key, int Min, Head Head)[] IntListRules =
+    /// <summary>Lists of channel counts; in some, −1 means as many as the input (Detectron2's StandardRPNHead).</summary>
+    private static readonly (string Key, bool MinusOneIsInput, Head Head)[] ChannelListRules =
     [
-        // -1: as many channels as the input (Detectron2's StandardRPNHead).
-        ("MODEL.RPN.CONV_DIMS", -1, Head.Rpn),
-        ("MODEL.ROI_KEYPOINT_HEAD.CONV_DIMS", 1, Head.Keypoint),
+        ("MODEL.RPN.CONV_DIMS", true, Head.Rpn),
+        ("MODEL.ROI_KEYPOINT_HEAD.CONV_DIMS", false, Head.Keypoint),
     ];
 
     /// <summary>Throws <see cref="ModelBuildException"/> naming the first key out of its range.</summary>
@@ -97,17 +97,24 @@ internal static class ModelConfigChecks
             double value = cfg.GetDouble(key);
             if (!double.IsFinite(value)) throw new ModelBuildException($"{key} = {value} must be a finite number");
         }
-        foreach (var (key, min, head) in IntListRules.Where(r => heads.Contains(r.Head) && cfg.ContainsKey(r.Key)))
+        foreach (var (key, minusOneIsInput, _) in ChannelListRules.Where(r => heads.Contains(r.Head) && cfg.ContainsKey(r.Key)))
         {
-            foreach (int value in cfg.GetIntList(key))
+            var values = cfg.GetIntList(key);
+            foreach (int value in values)
             {
-                bool allowed = value is >= 1 and <= MaxChannels || (value == -1 && min == -1);
-                if (!allowed) throw OutOfRange(key, $"[{string.Join(", ", cfg.GetIntList(key))}], which holds {value}", value, min, MaxChannels);
+                if (value is >= 1 and <= MaxChannels || (minusOneIsInput && value == -1)) continue;
+                string shown = $"[{string.Join(", ", values)}]";
+                throw value > MaxChannels
+                    ? OutOfRange(key, shown, value, 1, MaxChannels)
+                    : new ModelBuildException($"{key} = {shown} holds {value}; channel counts must be positive" + (minusOneIsInput ? " (or -1: the input's)" : ""));
             }
         }
         foreach (string key in new[] { "MODEL.PIXEL_MEAN", "MODEL.PIXEL_STD" })
-            if (cfg.GetDoubleList(key).FirstOrDefault(v => !double.IsFinite(v), 0) is var bad && !double.IsFinite(bad))
-                throw new ModelBuildException($"{key} holds {bad}; every value must be a finite number");
+        {
+            var values = cfg.GetDoubleList(key);
+            if (values.Any(v => !double.IsFinite(v)))
+                throw new ModelBuildException($"{key} = [{string.Join(", ", values)}]: every value must be a finite number");
+        }
     }
 
     private static ModelBuildException OutOfRange(string key, string shown, int value, int min, int max) =>
