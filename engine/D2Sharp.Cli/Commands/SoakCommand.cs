@@ -129,7 +129,8 @@ internal sealed class SoakCommand : ICommand
         var threads = Enumerable.Range(0, clients).Select(i => new Thread(() => Client(i)) { Name = $"soak client {i}" }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        if (failure != null) throw failure is D2SharpException ? failure : new ExecutionException($"a soak client failed: {failure.Message}", failure);
+        if (failure is D2SharpException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        if (failure != null) throw new ExecutionException($"a soak client failed: {failure.Message}", failure);
         return stats;
     }
 
