@@ -41,6 +41,13 @@ public interface IBoundModel : IDisposable
 
     /// <summary>Bytes of the arena all plans share (the largest prepared so far).</summary>
     long ArenaBytes { get; }
+
+    /// <summary>
+    /// The most bytes the arena may grow to (default: no limit but what the machine or device
+    /// holds). Preparing a plan that needs more throws <see cref="Memory.MemoryLimitException"/>
+    /// and leaves the arena, and the plans already prepared, as they were.
+    /// </summary>
+    long ArenaLimit { get; set; }
 }
 
 /// <summary>

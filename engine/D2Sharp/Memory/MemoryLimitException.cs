@@ -15,10 +15,18 @@ public sealed class MemoryLimitException : D2SharpException
         Available = available;
     }
 
+    /// <summary>As above, the bound being <paramref name="limit"/> (e.g. "the session's arena limit") rather than the machine.</summary>
+    public MemoryLimitException(string what, long requested, long available, string limit)
+        : base($"{what} needs {Describe(requested)}, more than {limit} of {Describe(available)}")
+    {
+        Requested = requested;
+        Available = available;
+    }
+
     /// <summary>Bytes asked for.</summary>
     public long Requested { get; }
 
-    /// <summary>Bytes the process could use when it was asked.</summary>
+    /// <summary>Bytes the process could use when it was asked, or the limit that was set.</summary>
     public long Available { get; }
 
     private static string Describe(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes >> 20} MiB";

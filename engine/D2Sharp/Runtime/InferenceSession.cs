@@ -58,6 +58,13 @@ public sealed class InferenceSession : IDisposable
     /// <summary>Bytes of the arena the plans share: the largest any input size so far needed.</summary>
     public long ArenaBytes => _bound.ArenaBytes;
 
+    /// <summary>The most bytes the arena may grow to (see <see cref="SessionOptions.MaxArenaBytes"/>); <see cref="long.MaxValue"/> for no limit of its own.</summary>
+    public long ArenaLimit
+    {
+        get => _bound.ArenaLimit;
+        set => _bound.ArenaLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");
+    }
+
     /// <summary>
     /// How many input sizes keep a prepared plan (its layout and constants such as anchor grids;
     /// the arena is shared). Older plans beyond this count are released and prepared again on
@@ -112,6 +119,7 @@ public sealed class InferenceSession : IDisposable
         if (match is { Unused.Count: > 0 })
             SessionLog.UnusedCheckpointKeys(log, match.Unused.Count, string.Join(", ", match.Unused.Take(5)));
         var session = new InferenceSession(model, weights, backend, match, log) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
+        if (options.MaxArenaBytes is { } limit) session.ArenaLimit = limit;
         SessionLog.Loaded(log, configName, model.Graph.Nodes.Count, weightsPath ?? weights.Source, session.Device, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return session;
     }

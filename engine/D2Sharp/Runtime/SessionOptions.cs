@@ -38,4 +38,11 @@ public sealed record SessionOptions
     /// plans made and released); null: nowhere. The library never writes to the console.
     /// </summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// The most bytes the session's activation arena may take (null: what the machine or GPU
+    /// holds). An input whose plan needs more is refused with a <see cref="Memory.MemoryLimitException"/>;
+    /// the session goes on running smaller inputs. Sets <see cref="InferenceSession.ArenaLimit"/>.
+    /// </summary>
+    public long? MaxArenaBytes { get; init; }
 }

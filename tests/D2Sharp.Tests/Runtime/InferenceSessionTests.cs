@@ -150,6 +150,12 @@ public class InferenceSessionTests
             public IBackend Backend => owner;
             public long ArenaBytes => inner.ArenaBytes;
 
+            public long ArenaLimit
+            {
+                get => inner.ArenaLimit;
+                set => inner.ArenaLimit = value;
+            }
+
             public IPlanExecutor Prepare(ExecutionPlan plan)
             {
                 owner.Prepares++;

@@ -58,6 +58,12 @@ internal sealed class CudaModel : IBoundModel
     public bool IsDisposed { get; private set; }
     public long ArenaBytes => Arena.Capacity;
 
+    public long ArenaLimit
+    {
+        get => Arena.Limit;
+        set => Arena.Limit = value;
+    }
+
     public static CudaKernel KernelFor(Node node) => CudaBackend.Kernels[node.Op.GetType()];
     public IDisposable? WeightsFor(Node node) => _weights[node.Id];
 

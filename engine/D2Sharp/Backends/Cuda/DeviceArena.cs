@@ -15,13 +15,32 @@ internal sealed class DeviceArena : IDisposable
     public ulong Address => _memory?.Address ?? throw new InvalidOperationException("the device arena holds no plan yet");
     public int Generation { get; private set; }
 
+    /// <summary>The most bytes the arena may grow to; <see cref="long.MaxValue"/> (default) leaves it to the device.</summary>
+    public long Limit { get; set; } = long.MaxValue;
+
+    /// <summary>
+    /// Grows the arena to at least <paramref name="bytes"/>. Out of device memory, it takes back its
+    /// old size before rethrowing, so the plans of smaller inputs still run (their graphs are
+    /// captured again: the memory moved).
+    /// </summary>
+    /// <exception cref="CudaException">The allocation failed; out of memory, it names the size asked and what was free.</exception>
     public void Ensure(long bytes)
     {
         if (_memory != null && Capacity >= bytes) return;
+        if (bytes > Limit) throw new Memory.MemoryLimitException("the plan's device arena", bytes, Limit, "the session's arena limit");
+        long previous = Capacity;
         _memory?.Dispose();
         _memory = null;
-        _memory = DeviceMemoryHandle.Allocate((nuint)Math.Max(bytes, 256));
         Generation++;
+        try
+        {
+            _memory = DeviceMemoryHandle.Allocate((nuint)Math.Max(bytes, 256));
+        }
+        catch (CudaException e) when (e.Status == CuResult.ErrorOutOfMemory && previous > 0)
+        {
+            _memory = DeviceMemoryHandle.Allocate((nuint)previous);
+            throw;
+        }
     }
 
     public void Dispose()

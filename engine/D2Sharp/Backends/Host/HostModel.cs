@@ -49,6 +49,12 @@ internal sealed class HostModel : IBoundModel
     public bool IsDisposed { get; private set; }
     public long ArenaBytes => Arena.Capacity;
 
+    public long ArenaLimit
+    {
+        get => Arena.Limit;
+        set => Arena.Limit = value;
+    }
+
     public HostKernel KernelFor(Node node) => _kernels[node.Id];
     public object? BoundFor(Node node) => _bound[node.Id];
 

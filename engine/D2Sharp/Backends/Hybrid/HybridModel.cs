@@ -11,6 +11,13 @@ internal sealed class HybridModel(HybridBackend backend, IBoundModel primary, IB
     public IBoundModel Secondary => secondary;
     public long ArenaBytes => primary.ArenaBytes + secondary.ArenaBytes;
 
+    /// <summary>Each part's arena may grow to this (the GPU's and the CPU's memory are separate).</summary>
+    public long ArenaLimit
+    {
+        get => primary.ArenaLimit;
+        set => primary.ArenaLimit = secondary.ArenaLimit = value;
+    }
+
     public IPlanExecutor Prepare(ExecutionPlan plan)
     {
         if (plan.Graph != Graph) throw new ArgumentException("the plan is for a different graph than the bound model's");
