@@ -16,7 +16,7 @@ namespace D2Sharp.Cli
                           [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
                           [--intermediates] [--visualize out.png [--min-score S]] [--strict]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
-              d2sharp config show --config F [--opts K V ...]
+              d2sharp config show --config F [--opts K V ...] [--strict]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
               d2sharp bench --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--device D]
                             [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
@@ -33,6 +33,9 @@ namespace D2Sharp.Cli
             """;
 
         private static readonly string[] Commands = ["run", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
+
+        /// <summary>The commands whose second word names the subcommand (<c>config show</c>, <c>zoo url</c>).</summary>
+        private static bool IsGroup(string word) => word is "config" or "weights" or "export" or "zoo";
 
         private static ICommand GroupCommand(string group) => group switch
         {
@@ -73,7 +76,7 @@ namespace D2Sharp.Cli
                 "zoo" when rest.FirstOrDefault() == "url" => new ZooCommand(list: false),
                 _ => null,
             };
-            if (command == null && args[0] is "config" or "weights" or "export" or "zoo" && rest.FirstOrDefault() is "--help" or "-h" or null)
+            if (command == null && IsGroup(args[0]) && rest.FirstOrDefault() is "--help" or "-h" or null)
             {
                 // A command group asked for help (or given nothing): its commands' help.
                 (rest.Length == 0 ? stderr : stdout).WriteLine(GroupCommand(args[0]).Help);
@@ -81,7 +84,7 @@ namespace D2Sharp.Cli
             }
             if (command == null)
             {
-                string typed = string.Join(' ', args.Take(args[0] is "config" or "weights" or "export" or "zoo" ? 2 : 1));
+                string typed = string.Join(' ', args.Take(IsGroup(args[0]) ? 2 : 1));
                 // Matched on the first word: "wieghts inspect" and "conifg" find their command too.
                 string? guess = Commands.MinBy(c => D2Sharp.Config.KeySuggestions.EditDistance(c.Split(' ')[0], args[0])) is { } best
                     && D2Sharp.Config.KeySuggestions.EditDistance(best.Split(' ')[0], args[0]) <= 2 && best != typed ? best : null;
@@ -89,7 +92,7 @@ namespace D2Sharp.Cli
                     " (d2sharp --help lists the commands)");
                 return 2;
             }
-            if (args[0] is "config" or "weights" or "export" or "zoo") rest = rest.Skip(1).ToArray();
+            if (IsGroup(args[0])) rest = rest.Skip(1).ToArray();
             if (rest.Contains("--help") || rest.Contains("-h"))
             {
                 stdout.WriteLine(command.Help);
@@ -101,7 +104,7 @@ namespace D2Sharp.Cli
             }
             catch (UsageException e)
             {
-                string name = args[0] is "config" or "weights" or "export" or "zoo" ? $"{args[0]} {args[1]}" : args[0];
+                string name = IsGroup(args[0]) ? $"{args[0]} {args[1]}" : args[0];
                 stderr.WriteLine($"d2sharp: {e.Message} (d2sharp {name} --help shows the options)");
                 return 2;
             }
