@@ -62,7 +62,7 @@ var d2sharpTimes = new double[iterations];
 var ortTimes = new double[iterations];
 for (int i = 0; i < iterations; i++)
 {
-    d2sharpTimes[i] = Time(executor.Run);
+    d2sharpTimes[i] = Time(() => executor.Run());
     ortTimes[i] = Time(RunOrt);
 }
 

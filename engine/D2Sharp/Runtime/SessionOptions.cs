@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace D2Sharp.Runtime;
 
-/// <summary>How <see cref="InferenceSession.Load"/> builds and runs a model.</summary>
+/// <summary>How <see cref="InferenceSession.Load(string, IReadOnlyList{string}?, string?, SessionOptions?)"/> builds and runs a model.</summary>
 public sealed record SessionOptions
 {
     /// <summary><c>cpu</c> (default, the SIMD backend), <c>reference</c>, <c>cuda[:N]</c> or <c>auto</c>; see <see cref="Backends.BackendFactory.Devices"/>.</summary>
