@@ -26,6 +26,12 @@ internal static class InputFile
     public static byte[] ReadAllBytes(string path, Func<string, Exception?, Exception> error)
     {
         using var stream = OpenRead(path, error);
+        return ReadToEnd(stream, error);
+    }
+
+    /// <summary>Reads an opened file whole (its size checked by the caller against its own limits); failures go through <paramref name="error"/>.</summary>
+    public static byte[] ReadToEnd(FileStream stream, Func<string, Exception?, Exception> error)
+    {
         try
         {
             if (stream.Length > Array.MaxLength)

@@ -45,7 +45,7 @@ public static class CheckpointLoader
             return TorchZipCheckpoint.Load(path, file, limits);
 
         byte[] bytes;
-        using (file) bytes = ReadAll(file, path);
+        using (file) bytes = InputFile.ReadToEnd(file, (reason, inner) => Unreadable(path, reason, inner));
         if (bytes.AsSpan().StartsWith("PK\u0003\u0004"u8))
             throw new CheckpointException(path, "is a zip archive (a PyTorch checkpoint?), but Detectron2 reads .pkl files as plain pickles: name it .pth");
         PickleOpcodeScanner.Scan(bytes, path, limits, PickleDialect.Numpy);
@@ -134,7 +134,7 @@ public static class CheckpointLoader
     /// </summary>
     private static FileStream OpenFile(string path, CheckpointLimits limits)
     {
-        var file = InputFile.OpenRead(path, (reason, inner) => new CheckpointException(path, $"cannot be read: {reason}", inner!));
+        var file = InputFile.OpenRead(path, (reason, inner) => Unreadable(path, reason, inner));
         if (file.Length > limits.MaxFileBytes)
         {
             long length = file.Length;
@@ -144,21 +144,8 @@ public static class CheckpointLoader
         return file;
     }
 
-    private static byte[] ReadAll(FileStream file, string path)
-    {
-        if (file.Length > Array.MaxLength)
-            throw new CheckpointException(path, $"is {file.Length} bytes, more than a .pkl read into memory may hold");
-        try
-        {
-            var bytes = new byte[file.Length];
-            file.ReadExactly(bytes);
-            return bytes;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException(path, $"cannot be read: {e.Message}", e);
-        }
-    }
+    private static CheckpointException Unreadable(string path, string reason, Exception? inner) =>
+        new(path, $"cannot be read: {reason}", inner!);
 
     /// <summary>Runs Razorvine.Pickle on a pickle the scanner has accepted; whatever it throws becomes a <see cref="CheckpointException"/>.</summary>
     internal static object? Unpickle(byte[] bytes, string path, Unpickler unpickler)
