@@ -12,11 +12,14 @@ namespace D2Sharp.Cli;
 /// image as Detectron2's (√(H·W) / 90, at least 10 px). Colours come from a fixed palette (Detectron2
 /// draws random ones), so that pictures are reproducible. The labels' font is a file: the one
 /// <c>D2SHARP_FONT</c> names, else a common system sans-serif (<see cref="FontFiles"/>); without one
-/// the labels are left out and <see cref="Draw"/> says so.
+/// the labels are left out and <see cref="Draw"/> says so. A ProposalNetwork's proposals are drawn
+/// as boxes without labels, the best <see cref="MaxProposalsDrawn"/>.
 /// </summary>
 internal static class Visualizer
 {
     private const float KeypointThreshold = 0.05f;
+    /// <summary>How many of a ProposalNetwork's proposals are drawn: Detectron2's <c>visualize_training</c> draws 20.</summary>
+    private const int MaxProposalsDrawn = 20;
 
     /// <summary>Distinct, saturated colours (Detectron2's colormap's first entries, roughly).</summary>
     private static readonly SKColor[] Palette =
@@ -62,7 +65,10 @@ internal static class Visualizer
         if (image.Height != instances.ImageHeight || image.Width != instances.ImageWidth)
             throw new ArgumentException($"the instances are for a {instances.ImageHeight}x{instances.ImageWidth} image, not {image.Height}x{image.Width}");
         using var bitmap = ToBitmap(image);
-        var drawn = Enumerable.Range(0, instances.Count).Where(k => instances.Scores[k] >= minScore).ToList();
+        // Proposals' scores are logits, not probabilities: draw the best few, unlabelled, as Detectron2's training visualisation does.
+        var drawn = instances.AreProposals
+            ? Enumerable.Range(0, Math.Min(instances.Count, MaxProposalsDrawn)).ToList()
+            : Enumerable.Range(0, instances.Count).Where(k => instances.Scores[k] >= minScore).ToList();
         foreach (int k in drawn)
             if (instances.Masks is { } masks) BlendMask(bitmap, masks[k], Palette[k % Palette.Length]);
         using var typeface = LabelTypeface();
@@ -80,7 +86,7 @@ internal static class Visualizer
                 if (instances.Keypoints is { } keypoints) DrawKeypoints(canvas, keypoints.AsSpan(3 * instances.KeypointsPerInstance * k, 3 * instances.KeypointsPerInstance), color, line);
                 int cls = instances.Classes[k];
                 string label = $"{(cls < metadata.ClassNames.Count ? metadata.ClassNames[cls] : cls.ToString())} {instances.Scores[k] * 100:F0}%";
-                if (font != null) DrawLabel(canvas, font, label, b[0], b[1], color);
+                if (font != null && !instances.AreProposals) DrawLabel(canvas, font, label, b[0], b[1], color);
             }
         }
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);

@@ -46,7 +46,8 @@ internal sealed class RunCommand : ICommand
                           det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE),
                           with MODEL.MASK_ON mask_probs [N, D, 28, 28], with MODEL.KEYPOINT_ON
                           keypoint_heatmaps [N·D, 17, 56, 56], and the instances in
-                          original-image pixels, which are printed
+                          original-image pixels, which are printed; for a ProposalNetwork
+                          the proposals are the instances (scores: objectness logits)
           --output F      .npz with the scope's results: image_sizes int32 [N, 2] (each image's
                           height and width inside the padded input), the features float32 NCHW
                           (p2…p6), and
@@ -59,12 +60,14 @@ internal sealed class RunCommand : ICommand
                           Detectron2's COCOEvaluator writes them: image_id (the input file's number,
                           e.g. 397133 for 000000397133.jpg, else 0), category_id (the dataset's id:
                           COCO's for coco_* DATASETS.TEST), bbox XYWH, score, segmentation (COCO RLE),
-                          keypoints (x − 0.5, y − 0.5, score)
+                          keypoints (x − 0.5, y − 0.5, score); a ProposalNetwork's proposals
+                          have no category_id and their objectness logit as the score
           --intermediates with an .npz: every output of the graph too (anchors, RPN and ROI tensors
                           as above), under the names of the fixtures' expected.npz
           --visualize F   a .png of the input image with the instances drawn as Detectron2's
                           Visualizer draws them: masks, boxes, "class score%" labels, keypoints
-                          (--scope detections, an image input)
+                          (--scope detections, an image input); for a ProposalNetwork the best
+                          20 proposals, unlabelled
           --min-score S   the instances --visualize draws: score at least S (default 0.5, as
                           Detectron2's demo.py --confidence-threshold)
         """;
@@ -120,7 +123,7 @@ internal sealed class RunCommand : ICommand
                 ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
                 : 0.5f;
             var (drawn, labelled) = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
-            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} instances (score ≥ {minScore})" +
+            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} " + (instances[0].AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
                 (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
         }
         if (cl.Get("--output") is { } outPath)
@@ -230,13 +233,16 @@ internal sealed class RunCommand : ICommand
 
     private static void PrintInstances(TextWriter output, int image, Instances instances, DatasetMetadata metadata)
     {
-        output.WriteLine($"image {image}: {instances.Count} instances{(instances.Masks != null ? " with masks" : "")}{(instances.Keypoints != null ? " with keypoints" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, score, x1 y1 x2 y2, name)");
+        string what = instances.AreProposals ? "proposals" : "instances";
+        string score = instances.AreProposals ? "objectness logit" : "score";
+        output.WriteLine($"image {image}: {instances.Count} {what}{(instances.Masks != null ? " with masks" : "")}{(instances.Keypoints != null ? " with keypoints" : "")} in {instances.ImageHeight}x{instances.ImageWidth} pixels (class, {score}, x1 y1 x2 y2, name)");
         for (int k = 0; k < Math.Min(instances.Count, 10); k++)
         {
             var b = instances.Boxes.AsSpan(4 * k, 4);
             int cls = instances.Classes[k];
-            string name = cls < metadata.ClassNames.Count ? metadata.ClassNames[cls] : "";
-            output.WriteLine(FormattableString.Invariant($"  {cls,4} {instances.Scores[k],7:F4}   {b[0]:F1} {b[1]:F1} {b[2]:F1} {b[3]:F1}   {name}"));
+            string name = instances.AreProposals ? "proposal" : cls < metadata.ClassNames.Count ? metadata.ClassNames[cls] : "";
+            string shown = instances.AreProposals ? "-" : cls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine(FormattableString.Invariant($"  {shown,4} {instances.Scores[k],7:F4}   {b[0]:F1} {b[1]:F1} {b[2]:F1} {b[3]:F1}   {name}"));
         }
         if (instances.Count > 10) output.WriteLine($"  … {instances.Count - 10} more");
     }

@@ -31,7 +31,7 @@ internal static class Layers
             Activation = groupNorm ? Activation.None : act,
         };
         var y = g.Add(name, conv, conv.HasResidual ? [x, residual!] : [x], spec, valueName, module);
-        return groupNorm ? GroupNormAfter(g, name, y, a.OutChannels, act, residual) : y;
+        return groupNorm ? GroupNormAfter(g, name, module ?? name, y, a.OutChannels, act, residual) : y;
     }
 
     /// <summary>Deformable conv (<c>conv2</c> of a DeformBottleneckBlock) with its norm and ReLU.</summary>
@@ -47,7 +47,7 @@ internal static class Layers
             Modulated = modulated, Norm = norm.Folded, Activation = norm.IsGroupNorm ? Activation.None : act,
         };
         var y = g.Add(name, op, [x, offsetMask], spec);
-        return norm.IsGroupNorm ? GroupNormAfter(g, name, y, a.OutChannels, act, null) : y;
+        return norm.IsGroupNorm ? GroupNormAfter(g, name, name, y, a.OutChannels, act, null) : y;
     }
 
     private static void CheckGroups(string name, ConvArgs a)
@@ -57,7 +57,8 @@ internal static class Layers
                 $"{name}: {a.InChannels} input and {a.OutChannels} output channels must both be divisible by groups = {a.Groups}");
     }
 
-    private static Value GroupNormAfter(ModelGraph g, string convName, Value y, int channels, Activation act, Value? residual)
+    /// <summary>The conv's GroupNorm, its parameters under the conv's module (<c>&lt;module&gt;.norm</c>) however the node is named.</summary>
+    private static Value GroupNormAfter(ModelGraph g, string convName, string convModule, Value y, int channels, Activation act, Value? residual)
     {
         if (channels % NormSpec.GroupNormGroups != 0)
             throw new ModelBuildException(
@@ -67,7 +68,7 @@ internal static class Layers
             Groups = NormSpec.GroupNormGroups, Channels = channels,
             Activation = residual == null ? act : Activation.None,
         };
-        var normed = g.Add(convName + ".norm", gn, [y], y.Spec);
+        var normed = g.Add(convName + ".norm", gn, [y], y.Spec, module: convModule + ".norm");
         if (residual == null) return normed;
         return g.Add(convName + ".add_residual", new Add { Activation = act }, [normed, residual], y.Spec);
     }

@@ -11,7 +11,8 @@ namespace D2Sharp.Modeling;
 /// the features the meta-architecture feeds it (RPN.IN_FEATURES for R-CNN models with an RPN,
 /// RETINANET.IN_FEATURES for RetinaNet; none otherwise), with <see cref="ModelScope.Rpn"/> the
 /// RPN up to its proposals, and with <see cref="ModelScope.Detections"/> the ROI heads
-/// (<c>MODEL.ROI_HEADS.NAME</c>) or RetinaNet's head. The keypoint and cascade heads come next.
+/// (<c>MODEL.ROI_HEADS.NAME</c>) or RetinaNet's head; a ProposalNetwork stops at its proposals,
+/// which are its detections.
 /// </summary>
 public static class ModelBuilder
 {
@@ -67,7 +68,8 @@ public static class ModelBuilder
             else if (scope >= ModelScope.Rpn)
             {
                 var proposals = RpnBuilder.Build(cfg, graph, features, anchors, imageSizes);
-                if (scope == ModelScope.Detections)
+                // A ProposalNetwork's detections are its proposals: nothing runs after the RPN.
+                if (scope == ModelScope.Detections && cfg.GetString("MODEL.META_ARCHITECTURE") != "ProposalNetwork")
                     Registries.RoiHeads.Get(cfg.GetString("MODEL.ROI_HEADS.NAME"))(cfg, graph, backbone.Outputs, proposals, imageSizes);
             }
         }
@@ -87,10 +89,8 @@ public static class ModelBuilder
             throw new ModelBuildException(
                 $"scope '{scope.ToString().ToLowerInvariant()}' needs a meta-architecture with an RPN ({string.Join(", ", RpnArchitectures)} with MODEL.PROPOSAL_GENERATOR.NAME \"RPN\"); " +
                 $"this config has {arch}" + (arch == "RetinaNet" ? " (use scope 'detections')" : ""));
-        if (scope == ModelScope.Detections && arch != "GeneralizedRCNN")
-            throw new ModelBuildException(arch == "ProposalNetwork"
-                ? "scope 'detections': a ProposalNetwork's detections are its proposals; use scope 'rpn'"
-                : $"scope 'detections' builds GeneralizedRCNN and RetinaNet models; {arch} is not built yet");
+        if (scope == ModelScope.Detections && arch is not ("GeneralizedRCNN" or "ProposalNetwork"))
+            throw new ModelBuildException($"scope 'detections' builds GeneralizedRCNN, ProposalNetwork and RetinaNet models; {arch} is not built yet");
     }
 
     /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>

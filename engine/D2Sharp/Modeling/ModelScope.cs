@@ -27,7 +27,9 @@ public enum ModelScope
     /// <c>box_features</c>, <c>box_cls_logits</c>, <c>box_deltas</c>, the detections
     /// <c>det_boxes</c>, <c>det_scores</c>, <c>det_classes</c>, <c>det_count</c>, with a mask head
     /// <c>mask_probs</c> and with a keypoint head <c>keypoint_heatmaps</c>, which a session turns into per-image
-    /// <see cref="Runtime.Instances"/> in original-image pixels. Needs <c>GeneralizedRCNN</c> with an RPN, or <c>RetinaNet</c>.
+    /// <see cref="Runtime.Instances"/> in original-image pixels. Needs <c>GeneralizedRCNN</c> with an RPN, or <c>RetinaNet</c>;
+    /// for a <c>ProposalNetwork</c> it is <see cref="Rpn"/>, and the proposals become the instances
+    /// (<see cref="Runtime.Instances.AreProposals"/>), as Detectron2's <c>ProposalNetwork</c> returns them.
     /// </summary>
     Detections,
 }

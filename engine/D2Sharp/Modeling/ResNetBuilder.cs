@@ -90,9 +90,11 @@ public static class ResNetBuilder
     /// <summary>
     /// Detectron2's <c>Res5ROIHeads._build_res5_block</c>: the res5 stage (3 bottleneck blocks,
     /// strides 2, 1, 1) at the widths the backbone's res5 would have, run on pooled boxes, named
-    /// <c><paramref name="prefix"/>.0</c>…. Returns its output and channels.
+    /// <c><paramref name="prefix"/>.0</c>…. Returns its output and channels. A second application of
+    /// the same stage (on the detections, for the mask head) passes an <paramref name="application"/>
+    /// suffix for its node names; its parameters are the first's.
     /// </summary>
-    public static (Value Output, int Channels) Res5Head(CfgNode cfg, ModelGraph g, Value pooled, string prefix)
+    public static (Value Output, int Channels) Res5Head(CfgNode cfg, ModelGraph g, Value pooled, string prefix, string application = "")
     {
         const int stageChannelFactor = 8;
         var norm = NormSpec.Parse(cfg.GetString("MODEL.RESNETS.NORM"), "MODEL.RESNETS.NORM");
@@ -107,7 +109,7 @@ public static class ResNetBuilder
         var args = new StageArgs(norm, groups, cfg.GetBool("MODEL.RESNETS.STRIDE_IN_1X1"), 1, false, false, 1);
         var x = pooled;
         for (int b = 0; b < 3; b++)
-            x = Bottleneck(g, $"{prefix}.{b}", x, b == 0 ? outChannels / 2 : outChannels, outChannels, bottleneck, b == 0 ? 2 : 1, args);
+            x = Bottleneck(g, $"{prefix}.{b}", x, b == 0 ? outChannels / 2 : outChannels, outChannels, bottleneck, b == 0 ? 2 : 1, args, application);
         return (x, outChannels);
     }
 
@@ -119,10 +121,11 @@ public static class ResNetBuilder
             new ShapeSpec(outChannels, 4), valueName: $"{prefix}.stem");
     }
 
-    private static Value Shortcut(ModelGraph g, string name, Value x, int inChannels, int outChannels, int stride, NormSpec norm) =>
+    private static Value Shortcut(ModelGraph g, string name, Value x, int inChannels, int outChannels, int stride, NormSpec norm,
+        string application = "") =>
         inChannels == outChannels
             ? x
-            : Conv(g, $"{name}.shortcut", x, new ConvArgs(inChannels, outChannels, 1, stride), norm, bias: false);
+            : Conv(g, $"{name}.shortcut{application}", x, new ConvArgs(inChannels, outChannels, 1, stride), norm, bias: false, module: $"{name}.shortcut");
 
     private static Value BasicBlock(ModelGraph g, string name, Value x, int inChannels, int outChannels, int stride, NormSpec norm)
     {
@@ -131,12 +134,17 @@ public static class ResNetBuilder
         return Conv(g, $"{name}.conv2", y, new ConvArgs(outChannels, outChannels, 3, 1, 1), norm, false, Activation.Relu, shortcut);
     }
 
+    /// <summary>
+    /// A bottleneck block under module <paramref name="name"/>; a second <paramref name="application"/>
+    /// of the same block (Res5ROIHeads' res5 on the detections) suffixes the node names and shares the parameters.
+    /// </summary>
     private static Value Bottleneck(ModelGraph g, string name, Value x, int inChannels, int outChannels, int bottleneck,
-        int stride, StageArgs a)
+        int stride, StageArgs a, string application = "")
     {
-        var shortcut = Shortcut(g, name, x, inChannels, outChannels, stride, a.Norm);
+        var shortcut = Shortcut(g, name, x, inChannels, outChannels, stride, a.Norm, application);
         var (stride1x1, stride3x3) = a.StrideIn1x1 ? (stride, 1) : (1, stride);
-        var y = Conv(g, $"{name}.conv1", x, new ConvArgs(inChannels, bottleneck, 1, stride1x1), a.Norm, false, Activation.Relu);
+        var y = Conv(g, $"{name}.conv1{application}", x, new ConvArgs(inChannels, bottleneck, 1, stride1x1), a.Norm, false, Activation.Relu,
+            module: $"{name}.conv1");
         var conv2 = new ConvArgs(bottleneck, bottleneck, 3, stride3x3, a.Dilation, a.Dilation, a.Groups);
         if (a.Deform)
         {
@@ -148,8 +156,9 @@ public static class ResNetBuilder
         }
         else
         {
-            y = Conv(g, $"{name}.conv2", y, conv2, a.Norm, false, Activation.Relu);
+            y = Conv(g, $"{name}.conv2{application}", y, conv2, a.Norm, false, Activation.Relu, module: $"{name}.conv2");
         }
-        return Conv(g, $"{name}.conv3", y, new ConvArgs(bottleneck, outChannels, 1), a.Norm, false, Activation.Relu, shortcut);
+        return Conv(g, $"{name}.conv3{application}", y, new ConvArgs(bottleneck, outChannels, 1), a.Norm, false, Activation.Relu, shortcut,
+            module: $"{name}.conv3");
     }
 }

@@ -41,9 +41,10 @@ public delegate Value MaskHeadBuilder(CfgNode cfg, ModelGraph graph, Value poole
 public delegate Value KeypointHeadBuilder(CfgNode cfg, ModelGraph graph, Value pooled);
 
 /// <summary>
-/// Detectron2's ROI heads at test time, box path: <c>StandardROIHeads</c> (pooler, box head,
-/// predictor, <c>fast_rcnn_inference</c>) and <c>Res5ROIHeads</c> (pooler, res5 stage, mean,
-/// predictor, <c>fast_rcnn_inference</c>).
+/// Detectron2's ROI heads at test time: <c>StandardROIHeads</c> (pooler, box head, predictor,
+/// <c>fast_rcnn_inference</c>, then the mask and keypoint heads on the detections),
+/// <c>CascadeROIHeads</c>, and <c>Res5ROIHeads</c> (pooler, res5 stage, mean, predictor,
+/// <c>fast_rcnn_inference</c>, then res5 and the mask head on the detections).
 /// </summary>
 public static class RoiHeads
 {
@@ -174,6 +175,12 @@ public static class RoiHeads
         int resolution = cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
         var pooled = Pool(cfg, graph, inFeatures, new Proposals(detections.Boxes, detections.Count), "MODEL.ROI_MASK_HEAD", resolution, $"{Prefix}.mask_pooler");
         var logits = Registry.Registries.RoiMaskHeads.Get(cfg.GetString("MODEL.ROI_MASK_HEAD.NAME"))(cfg, graph, pooled);
+        return MaskInference(graph, detections, logits);
+    }
+
+    /// <summary><c>mask_rcnn_inference</c>: each detection's mask of its class, through a sigmoid (output <c>mask_probs</c>).</summary>
+    private static Detections MaskInference(ModelGraph graph, Detections detections, Value logits)
+    {
         var probs = graph.Add($"{Prefix}.mask_inference", new MaskRcnnInference(), [logits, detections.Classes, detections.Count], valueName: "mask_probs");
         graph.MarkOutput("mask_probs", probs);
         return detections with { MaskProbs = probs };
@@ -206,7 +213,10 @@ public static class RoiHeads
     /// <c>Res5ROIHeads</c> (C4 models): ROIAlign(V2) of the proposals on the one
     /// <c>ROI_HEADS.IN_FEATURES</c> map, the res5 stage on every box (weights
     /// <c>roi_heads.res5.*</c>), the mean over its 7×7 output (<c>box_features</c>), then
-    /// <c>FastRCNNOutputLayers</c> and its inference as in <see cref="StandardRoiHeads"/>.
+    /// <c>FastRCNNOutputLayers</c> and its inference as in <see cref="StandardRoiHeads"/>. With
+    /// <c>MASK_ON</c>, <c>forward_with_given_boxes</c>: the same pooler and res5 stage on the
+    /// detected boxes (nodes suffixed <c>@mask</c>, the same weights), the mask head on res5's output
+    /// (<c>ROI_MASK_HEAD</c>'s pooler settings are not used), then <c>mask_rcnn_inference</c>.
     /// </summary>
     public static Detections Res5RoiHeads(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
         Proposals proposals, Value imageSizes)
@@ -223,8 +233,14 @@ public static class RoiHeads
         int classes = NumClasses(cfg);
         bool agnostic = cfg.GetBool("MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG");
         var (logits, deltas) = FastRcnnPredictor(graph, boxFeatures, channels, classes, agnostic, $"{Prefix}.box_predictor", "");
-        return FastRcnnInference(cfg, graph, [logits], deltas, RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
+        var detections = FastRcnnInference(cfg, graph, [logits], deltas, RpnBuilder.BoxRegressionWeights(cfg, "MODEL.ROI_BOX_HEAD.BBOX_REG_WEIGHTS"),
             classes, agnostic, proposals, imageSizes);
+        if (!cfg.GetBool("MODEL.MASK_ON")) return detections;
+        var maskPooled = Pool(cfg, graph, inFeatures, new Proposals(detections.Boxes, detections.Count), "MODEL.ROI_BOX_HEAD", resolution,
+            $"{Prefix}.pooler@mask");
+        var (maskFeatures, _) = ResNetBuilder.Res5Head(cfg, graph, maskPooled, $"{Prefix}.res5", "@mask");
+        var maskLogits = Registry.Registries.RoiMaskHeads.Get(cfg.GetString("MODEL.ROI_MASK_HEAD.NAME"))(cfg, graph, maskFeatures);
+        return MaskInference(graph, detections, maskLogits);
     }
 
     /// <summary>The features a head reads, in the order the config lists them.</summary>

@@ -9,7 +9,8 @@ namespace D2Sharp.Runtime;
 /// <c>category_id</c> (the dataset's id of the class), <c>bbox</c> [x, y, width, height],
 /// <c>score</c>, and when the model has them <c>segmentation</c> (compressed COCO RLE) and
 /// <c>keypoints</c> [x, y, score] × K with 0.5 subtracted from x and y (Detectron2's predictions are
-/// continuous coordinates, COCO's annotations pixel indices).
+/// continuous coordinates, COCO's annotations pixel indices). A ProposalNetwork's proposals have
+/// no <c>category_id</c>, and their <c>score</c> is the objectness logit.
 /// </summary>
 public static class CocoResults
 {
@@ -25,7 +26,7 @@ public static class CocoResults
                 json.WriteStartObject();
                 json.WriteNumber("image_id", imageId);
                 int cls = instances.Classes[k];
-                json.WriteNumber("category_id", cls < metadata.CategoryIds.Count ? metadata.CategoryIds[cls] : cls);
+                if (!instances.AreProposals) json.WriteNumber("category_id", cls < metadata.CategoryIds.Count ? metadata.CategoryIds[cls] : cls);
                 var box = instances.Boxes.AsSpan(4 * k, 4);
                 json.WriteStartArray("bbox");
                 json.WriteNumberValue(box[0]);

@@ -289,18 +289,34 @@ public sealed class InferenceSession : IDisposable
         return Stopwatch.GetElapsedTime(start);
     }
 
-    private static InferenceResult Collect(IPlanExecutor executor, IReadOnlyList<(int Height, int Width)> imageSizes,
+    private InferenceResult Collect(IPlanExecutor executor, IReadOnlyList<(int Height, int Width)> imageSizes,
         IReadOnlyList<(int Height, int Width)> originalSizes, TimeSpan elapsed)
     {
         var outputs = executor.Plan.Outputs.Select(o => new KeyValuePair<string, Tensor>(o.Key, executor.GetOutput(o.Key))).ToList();
-        return new InferenceResult(outputs, imageSizes, Postprocess(outputs, imageSizes, originalSizes), elapsed);
+        bool proposalsAreInstances = Model.Scope == ModelScope.Detections && Model.Config.GetString("MODEL.META_ARCHITECTURE") == "ProposalNetwork";
+        return new InferenceResult(outputs, imageSizes, Postprocess(outputs, imageSizes, originalSizes, proposalsAreInstances), elapsed);
     }
 
-    /// <summary>Each image's <see cref="Instances"/> from the <c>det_*</c> outputs; null when the plan has none.</summary>
+    /// <summary>
+    /// Each image's <see cref="Instances"/> from the <c>det_*</c> outputs, or with
+    /// <paramref name="proposalsAreInstances"/> (a ProposalNetwork) from the <c>proposals_*</c>;
+    /// null when the plan has neither.
+    /// </summary>
     private static IReadOnlyList<Instances>? Postprocess(IReadOnlyList<KeyValuePair<string, Tensor>> outputs,
-        IReadOnlyList<(int Height, int Width)> imageSizes, IReadOnlyList<(int Height, int Width)> originalSizes)
+        IReadOnlyList<(int Height, int Width)> imageSizes, IReadOnlyList<(int Height, int Width)> originalSizes, bool proposalsAreInstances)
     {
         Tensor? Find(string name) => outputs.FirstOrDefault(o => o.Key == name).Value;
+        if (proposalsAreInstances && Find("proposals_boxes") is { } proposals && Find("proposals_logits") is { } logits
+            && Find("proposals_count") is { } proposalCount)
+        {
+            int p = logits.Shape[1];
+            return Enumerable.Range(0, imageSizes.Count).Select(i =>
+            {
+                int kept = proposalCount.Span<int>()[i];
+                return Instances.PostprocessProposals(proposals.Data.AsSpan(i * p * 4, kept * 4), logits.Data.AsSpan(i * p, kept),
+                    imageSizes[i], originalSizes[i]);
+            }).ToList();
+        }
         if (Find("det_boxes") is not { } boxes || Find("det_scores") is not { } scores || Find("det_classes") is not { } classes
             || Find("det_count") is not { } count)
             return null;

@@ -8,8 +8,9 @@ namespace D2Sharp.Runtime;
 public sealed class Instances
 {
     internal Instances(int imageHeight, int imageWidth, float[] boxes, float[] scores, int[] classes, IReadOnlyList<BitMask>? masks,
-        float[]? keypoints, int keypointsPerInstance)
+        float[]? keypoints, int keypointsPerInstance, bool areProposals = false)
     {
+        AreProposals = areProposals;
         Keypoints = keypoints;
         KeypointsPerInstance = keypointsPerInstance;
         ImageHeight = imageHeight;
@@ -36,6 +37,12 @@ public sealed class Instances
     /// </summary>
     public float[]? Keypoints { get; }
     public int KeypointsPerInstance { get; }
+    /// <summary>
+    /// True for a <c>ProposalNetwork</c>'s output, Detectron2's <c>proposals</c>: the boxes are the
+    /// RPN's proposals, <see cref="Scores"/> their objectness logits (not probabilities), and every
+    /// class is 0 (a proposal has none).
+    /// </summary>
+    public bool AreProposals { get; }
 
     /// <summary>
     /// Detectron2's <c>detector_postprocess</c> on one image's detections (resized-image pixels):
@@ -46,7 +53,19 @@ public sealed class Instances
     /// on its resized-image box (<c>heatmaps_to_keypoints</c>), then scaled like the boxes.
     /// </summary>
     public static Instances Postprocess(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<long> classes,
-        (int Height, int Width) resized, (int Height, int Width) original, HeadOutputs heads = default)
+        (int Height, int Width) resized, (int Height, int Width) original, HeadOutputs heads = default) =>
+        Postprocess(boxes, scores, classes, resized, original, heads, areProposals: false);
+
+    /// <summary>
+    /// <c>detector_postprocess</c> on one image's RPN proposals (a <c>ProposalNetwork</c>'s output):
+    /// the boxes scaled, clipped and filtered as detections are, the objectness logits as the scores.
+    /// </summary>
+    public static Instances PostprocessProposals(ReadOnlySpan<float> boxes, ReadOnlySpan<float> logits,
+        (int Height, int Width) resized, (int Height, int Width) original) =>
+        Postprocess(boxes, logits, new long[logits.Length], resized, original, default, areProposals: true);
+
+    private static Instances Postprocess(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<long> classes,
+        (int Height, int Width) resized, (int Height, int Width) original, HeadOutputs heads, bool areProposals)
     {
         float scaleX = (float)((double)original.Width / resized.Width), scaleY = (float)((double)original.Height / resized.Height);
         var keptBoxes = new List<float>();
@@ -71,7 +90,7 @@ public sealed class Instances
             for (int k = 0; k < heads.Keypoints; k++) keypoints.AddRange([decoded[3 * k] * scaleX, decoded[3 * k + 1] * scaleY, decoded[3 * k + 2]]);
         }
         return new Instances(original.Height, original.Width, keptBoxes.ToArray(), keptScores.ToArray(), keptClasses.ToArray(), masks,
-            keypoints?.ToArray(), heads.Keypoints);
+            keypoints?.ToArray(), heads.Keypoints, areProposals);
     }
 }
 

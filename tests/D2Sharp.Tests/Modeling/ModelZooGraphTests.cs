@@ -73,6 +73,13 @@ public class ModelZooGraphTests
             Assert.That(retinaPlan.ShapeOf(retina.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, cfg.GetInt("TEST.DETECTIONS_PER_IMAGE"), 4 }));
             Assert.That(retina.Graph.Parameters.Select(p => p.Name).Where(n => !n.StartsWith("backbone.")), Has.All.StartsWith("head."));
         }
+        else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "ProposalNetwork")
+        {
+            var proposals = ModelBuilder.Build(cfg, ModelScope.Detections);
+            var proposalPlan = proposals.PlanForImages(1, 2 * div, 3 * div);
+            Assert.That(proposalPlan.ShapeOf(proposals.Graph.Output("proposals_boxes"))[2], Is.EqualTo(4));
+            Assert.That(proposals.Graph.Outputs.Select(o => o.Key), Has.None.StartsWith("det_"), "a ProposalNetwork's detections are its proposals");
+        }
         else if (cfg.GetString("MODEL.META_ARCHITECTURE") == "GeneralizedRCNN" && cfg.GetString("MODEL.PROPOSAL_GENERATOR.NAME") == "PrecomputedProposals")
         {
             var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
@@ -86,9 +93,12 @@ public class ModelZooGraphTests
             Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("det_boxes")), Is.EqualTo(new[] { 1, perImage, 4 }));
             string logits = cfg.GetString("MODEL.ROI_HEADS.NAME") == "CascadeROIHeads" ? "box_cls_logits_stage0" : "box_cls_logits";
             Assert.That(detectionPlan.ShapeOf(detections.Graph.Output(logits))[1], Is.EqualTo(classes + 1));
-            if (cfg.GetBool("MODEL.MASK_ON") && cfg.GetString("MODEL.ROI_HEADS.NAME") != "Res5ROIHeads")
+            if (cfg.GetBool("MODEL.MASK_ON"))
             {
-                int masks = 2 * cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
+                // Res5ROIHeads pools the masks with the box pooler; res5 halves it, the deconv doubles it.
+                int masks = cfg.GetString("MODEL.ROI_HEADS.NAME") == "Res5ROIHeads"
+                    ? cfg.GetInt("MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION")
+                    : 2 * cfg.GetInt("MODEL.ROI_MASK_HEAD.POOLER_RESOLUTION");
                 Assert.That(detectionPlan.ShapeOf(detections.Graph.Output("mask_probs")), Is.EqualTo(new[] { 1, perImage, masks, masks }));
             }
             Assert.That(detections.Graph.Parameters.Select(p => p.Name).Where(n => n.StartsWith("roi_heads.")),
