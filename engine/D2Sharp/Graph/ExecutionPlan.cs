@@ -144,7 +144,7 @@ public sealed class ExecutionPlan
         for (int s = 0; s < steps.Count; s++)
         {
             foreach (var v in steps[s].Outputs) first[v.Id] = last[v.Id] = s;
-            foreach (var v in steps[s].Inputs) last[v.Id] = Math.Max(last[v.Id], s);
+            foreach (var v in steps[s].Reads) last[v.Id] = Math.Max(last[v.Id], s);
         }
         foreach (var v in chosen.Select(o => o.Value).Concat(fed)) last[v.Id] = steps.Count;
         return new ExecutionPlan(graph, feeds.Select(f => f.Value).ToList(), chosen, steps, shapeOnly, shapes, macs, first, last);
@@ -175,7 +175,7 @@ public sealed class ExecutionPlan
                 $"graph input '{v.Name}' is needed to compute the outputs but is not fed; fed: {string.Join(", ", fed.Select(f => f.Name))}");
             if (node.Op.DependsOnShapesOnly && !throughShapeOnly) continue;
             if (!needed.Add(node)) continue;
-            foreach (var input in node.Inputs) pending.Push(input);
+            foreach (var input in node.Reads) pending.Push(input);
         }
         return needed;
     }

@@ -26,6 +26,15 @@ public sealed class Node
     /// <summary>The first (for most ops the only) output.</summary>
     public Value Output => Outputs[0];
 
+    /// <summary>
+    /// For a row-wise node on the ROI heads' slots: the count of slots in use, which a host backend
+    /// reads to run the node on those rows only; null otherwise.
+    /// </summary>
+    public Value? SlotCount => Op.IsRowWise ? Output.SlotCount : null;
+
+    /// <summary>Every value the node reads when it runs: its inputs, and its <see cref="SlotCount"/>.</summary>
+    public IEnumerable<Value> Reads => SlotCount is { } count ? Inputs.Append(count) : Inputs;
+
     /// <summary>Full state_dict names of this node's parameters.</summary>
     public IEnumerable<ParameterSpec> Parameters =>
         Op.Parameters.Select(p => p with { Name = ParameterName(p.Name) });

@@ -40,5 +40,13 @@ public sealed class Value
     /// </summary>
     public Value? ValidCount { get; internal set; }
 
+    /// <summary>
+    /// For a value whose dimension 0 holds N images × S slots (the ROI heads' rows, one per
+    /// proposal or detection slot): the int32 [N] value counting each image's leading slots in use.
+    /// Rows of the other slots are zero. Set on RoiAlign's output and carried through row-wise ops
+    /// (<see cref="Ops.Op.IsRowWise"/>); null for every other value.
+    /// </summary>
+    public Value? SlotCount { get; internal set; }
+
     public override string ToString() => Name;
 }

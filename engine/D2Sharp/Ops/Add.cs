@@ -6,6 +6,7 @@ public sealed class Add : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "Add";
+    public override bool IsRowWise => true;
     public override int Arity => 2;
     public override int InPlaceInput => 0;
 

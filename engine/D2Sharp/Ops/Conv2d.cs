@@ -27,6 +27,7 @@ public sealed class Conv2d : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "Conv2d";
+    public override bool IsRowWise => true;
     public override int Arity => HasResidual ? 2 : 1;
 
     /// <summary>Each output element reads its residual element once, before it is written.</summary>

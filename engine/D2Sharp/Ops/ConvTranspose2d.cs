@@ -21,6 +21,7 @@ public sealed class ConvTranspose2d : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "ConvTranspose2d";
+    public override bool IsRowWise => true;
 
     public static int OutputSize(int size, int kernel, int stride, int padding) => (size - 1) * stride - 2 * padding + kernel;
 

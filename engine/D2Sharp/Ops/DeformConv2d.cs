@@ -29,6 +29,7 @@ public sealed class DeformConv2d : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "DeformConv2d";
+    public override bool IsRowWise => true;
     public override int Arity => 2;
 
     /// <summary>Channels of the offset(+mask) input: 18·DG (v1) or 27·DG (v2) for a 3×3 kernel.</summary>

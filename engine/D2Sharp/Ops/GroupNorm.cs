@@ -15,6 +15,7 @@ public sealed class GroupNorm : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "GroupNorm";
+    public override bool IsRowWise => true;
 
     /// <summary>Statistics are taken over a whole group before any of its elements is written.</summary>
     public override int InPlaceInput => 0;

@@ -16,6 +16,7 @@ public sealed class Linear : Op
     public Activation Activation { get; init; }
 
     public override string Kind => "Linear";
+    public override bool IsRowWise => true;
     public override bool ProducesFeatureMap => false;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)

@@ -11,6 +11,7 @@ public sealed class MaxPool2d : Op
     public int Padding { get; init; }
 
     public override string Kind => "MaxPool2d";
+    public override bool IsRowWise => true;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {

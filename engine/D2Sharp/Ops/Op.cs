@@ -28,6 +28,20 @@ public abstract class Op
     /// <summary>For a data-dependent output: the index of the int32 [N] output holding its valid row count; -1 otherwise.</summary>
     public virtual int CountOutputOf(int output) => -1;
 
+    /// <summary>
+    /// For an op whose first output holds N images × S slots along dimension 0 (RoiAlign's pooled
+    /// boxes, [N·S, C, S', S']): the input with each image's int32 [N] count of slots in use; -1
+    /// otherwise. The rows of the unused slots are zero.
+    /// </summary>
+    public virtual int SlotCountInput => -1;
+
+    /// <summary>
+    /// True when row r of the output (dimension 0) depends only on row r of each input, so that
+    /// the op can run on a range of rows: convs, norms, linear layers and elementwise ops. A host
+    /// backend runs such an op on the ROI heads' used slots only (<see cref="Graph.Value.SlotCount"/>).
+    /// </summary>
+    public virtual bool IsRowWise => false;
+
     /// <summary>Output dimensions from input dimensions; throws <see cref="ShapeException"/> when they do not fit.</summary>
     public abstract int[][] InferShapes(IReadOnlyList<int[]> inputs);
 

@@ -7,6 +7,7 @@ namespace D2Sharp.Ops;
 public sealed class Relu : Op
 {
     public override string Kind => "Relu";
+    public override bool IsRowWise => true;
     public override int InPlaceInput => 0;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)

@@ -27,6 +27,7 @@ public sealed class RoiAlign : Op
     public override string Kind => "RoiAlign";
     public override int Arity => Levels + 2;
     public override DataType InputType(int index) => index == Levels + 1 ? DataType.Int32 : DataType.Float32;
+    public override int SlotCountInput => Levels + 1;
 
     /// <summary>The level of the finest map (Detectron2's min_level = −log2(scale)).</summary>
     public int MinLevel => LevelOf(Scales[0]);

@@ -8,6 +8,7 @@ namespace D2Sharp.Ops;
 public sealed class SpatialMean : Op
 {
     public override string Kind => "SpatialMean";
+    public override bool IsRowWise => true;
     public override bool ProducesFeatureMap => false;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)

@@ -16,6 +16,7 @@ public sealed class UpsampleAdd : Op
     public FuseType Fuse { get; init; }
 
     public override string Kind => "UpsampleAdd";
+    public override bool IsRowWise => true;
     public override int Arity => 2;
 
     /// <summary>The output may overwrite the lateral, which is read element for element.</summary>

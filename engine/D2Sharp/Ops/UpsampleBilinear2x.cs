@@ -9,6 +9,7 @@ namespace D2Sharp.Ops;
 public sealed class UpsampleBilinear2x : Op
 {
     public override string Kind => "UpsampleBilinear2x";
+    public override bool IsRowWise => true;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {

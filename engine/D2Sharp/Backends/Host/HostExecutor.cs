@@ -73,7 +73,8 @@ internal sealed unsafe class HostExecutor : IPlanExecutor
         step.Refresh(_model.Arena.Base, _constants.Pointer);
         try
         {
-            step.Kernel.Run(step);
+            if (step.Slots is { } slots) slots.Run(step, _model.Arena.Base, _constants.Pointer);
+            else step.Kernel.Run(step);
         }
         catch (Exception e) when (e is not ExecutionException)
         {

@@ -26,6 +26,7 @@ internal sealed unsafe class KernelArgs : IParallelBody
         for (int i = 0; i < Inputs.Length; i++) Inputs[i] = new TensorView(null, plan.ShapeOf(node.Inputs[i]), node.Inputs[i].Type);
         for (int i = 0; i < Outputs.Length; i++) Outputs[i] = new TensorView(null, plan.ShapeOf(node.Outputs[i]), node.Outputs[i].Type);
         (_scratchOffset, ScratchBytes) = layout.ScratchOf(node);
+        if (node.SlotCount is { } count) Slots = new SlotRows(node, count, plan, layout);
     }
 
     public Node Node { get; }
@@ -39,6 +40,8 @@ internal sealed unsafe class KernelArgs : IParallelBody
     public TensorView[] Outputs { get; }
     public byte* Scratch { get; private set; }
     public long ScratchBytes { get; }
+    /// <summary>For a row-wise node on the ROI heads' slots: how it runs on the used ones only; null otherwise.</summary>
+    public SlotRows? Slots { get; }
 
     /// <summary>Which of its parallel loops a kernel with several is in (set by the kernel before each).</summary>
     public int Phase { get; set; }

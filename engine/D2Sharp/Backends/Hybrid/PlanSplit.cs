@@ -24,7 +24,7 @@ internal sealed record PlanSplit(ExecutionPlan? Primary, ExecutionPlan Secondary
         foreach (var node in plan.Steps)
         {
             if (!primary.Supports(node.Op, out _)) continue;
-            if (!node.Inputs.All(v => onPrimary.Contains(v) || (constantsOk && plan.IsPlanConstant(v)))) continue;
+            if (!node.Reads.All(v => onPrimary.Contains(v) || (constantsOk && plan.IsPlanConstant(v)))) continue;
             front.Add(node);
             foreach (var v in node.Outputs) onPrimary.Add(v);
         }
@@ -34,7 +34,7 @@ internal sealed record PlanSplit(ExecutionPlan? Primary, ExecutionPlan Secondary
         if (front.Count == 0 || !constantsOk)
             return new PlanSplit(null, plan, [], [], plan.Inputs);
 
-        var readByRest = rest.SelectMany(n => n.Inputs).ToHashSet();
+        var readByRest = rest.SelectMany(n => n.Reads).ToHashSet();
         var restOutputs = plan.Outputs.Where(o => !onPrimary.Contains(o.Value) && !plan.IsPlanConstant(o.Value)).Select(o => o.Value).ToList();
         var crossing = front.SelectMany(n => n.Outputs).Where(readByRest.Contains).ToList();
         var crossingConstants = plan.ShapeOnlyNodes.SelectMany(n => n.Outputs).Where(readByRest.Contains).ToList();
