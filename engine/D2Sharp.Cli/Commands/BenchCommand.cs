@@ -34,8 +34,9 @@ internal sealed class BenchCommand : ICommand
           --warmup W      untimed runs first (default 2)
           --iters N       timed runs (default 10)
           --format F      text (default) or json: then the last line is one JSON object with
-                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops, the breakdown
-                          and steps_ms (each node's median time)
+                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops, the breakdown,
+                          steps_ms (each node's median time) and counts (each image's proposals and
+                          detections: the ROI heads run on those slots only)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -88,6 +89,7 @@ internal sealed class BenchCommand : ICommand
         var steps = executor.Plan.Steps.Select((node, i) => (node.Name, Ms: Math.Round(Percentile(stepTimes.Select(r => r[i]).Order().ToArray(), 0.5), 4)))
             .ToDictionary(s => s.Name, s => s.Ms);
 
+        var counts = SlotCounts(executor);
         Array.Sort(times);
         double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
         long macs = executor.Plan.TotalMacs;
@@ -96,19 +98,35 @@ internal sealed class BenchCommand : ICommand
             Math.Round(macs / 1e9, 2), Math.Round(bindMs, 1), Math.Round(prepareMs, 2), iterations,
             Math.Round(times[0], 2), Math.Round(median, 2), Math.Round(p90, 2), Math.Round(batch * 1000 / median, 2),
             Math.Round(2 * macs / (median / 1000) / 1e9, 1), Process.GetCurrentProcess().PeakWorkingSet64 >> 20,
-            breakdown.ToDictionary(k => k.Kind, k => Math.Round(k.Milliseconds, 2)), steps);
+            breakdown.ToDictionary(k => k.Kind, k => Math.Round(k.Milliseconds, 2)), steps, counts.ToDictionary(c => c.Name, c => c.Used));
 
         output.WriteLine($"config:   {report.Config}  ({model.Graph.Nodes.Count} nodes, {report.Gmacs} GMAC per run)");
         output.WriteLine($"device:   {report.Device}, {report.Threads} threads; bind {report.BindMs:F0} ms, prepare {report.PrepareMs:F1} ms");
         output.WriteLine($"input:    {batch}x{height}x{width} (padded {paddedHeight}x{paddedWidth}), {warmup} warm-up + {iterations} timed runs");
         output.WriteLine($"latency:  min {report.MinMs:F1} ms, median {report.MedianMs:F1} ms, p90 {report.P90Ms:F1} ms");
         output.WriteLine($"rate:     {report.ImagesPerS:F2} images/s, {report.Gflops:F1} GFLOP/s; peak RSS {report.PeakRssMb} MiB");
+        if (counts.Count > 0)
+            output.WriteLine($"counts:   {string.Join(", ", counts.Select(c => $"{c.Name} {string.Join("/", c.Used)} of {c.Bound}"))} (the heads run on the used slots)");
         output.WriteLine("time per op kind (median over the timed runs):");
         double total = breakdown.Sum(k => k.Milliseconds);
         foreach (var (kind, count, ms) in breakdown)
             output.WriteLine($"  {kind,-16} {count,4} nodes {ms,10:F2} ms {100 * ms / total,6:F1} %");
         if (json) output.WriteLine(JsonSerializer.Serialize(report, BenchJson.Default.BenchReport));
         return 0;
+    }
+
+    /// <summary>
+    /// The last run's data-dependent counts (proposals, detections) per image, with their plan
+    /// bound: the heads' cost depends on them, so a timing means little without them.
+    /// </summary>
+    private static List<(string Name, int[] Used, int Bound)> SlotCounts(IPlanExecutor executor)
+    {
+        var plan = executor.Plan;
+        return plan.Outputs
+            .Select(o => (o.Key, Rows: plan.Outputs.Select(r => r.Value).FirstOrDefault(r => r.ValidCount == o.Value)))
+            .Where(c => c.Rows != null)
+            .Select(c => (c.Key, executor.GetOutput(c.Key).Span<int>().ToArray(), plan.ShapeOf(c.Rows!)[1]))
+            .ToList();
     }
 
     private static IBackend CreateBackend(string device, int threads, string? isa, string? precision)
@@ -177,7 +195,7 @@ internal sealed record BenchReport(
     string Config, string Device, int Threads, int Batch, int Height, int Width, int PaddedHeight, int PaddedWidth,
     double Gmacs, double BindMs, double PrepareMs, int Iterations,
     double MinMs, double MedianMs, double P90Ms, double ImagesPerS, double Gflops, long PeakRssMb,
-    Dictionary<string, double> BreakdownMs, Dictionary<string, double> StepsMs);
+    Dictionary<string, double> BreakdownMs, Dictionary<string, double> StepsMs, Dictionary<string, int[]> Counts);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(BenchReport))]

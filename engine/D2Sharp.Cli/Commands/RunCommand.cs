@@ -63,7 +63,11 @@ internal sealed class RunCommand : ICommand
                           keypoints (x − 0.5, y − 0.5, score); a ProposalNetwork's proposals
                           have no category_id and their objectness logit as the score
           --intermediates with an .npz: every output of the graph too (anchors, RPN and ROI tensors
-                          as above), under the names of the fixtures' expected.npz
+                          as above), under the names and in the layout of the fixtures'
+                          expected.npz: proposals, detections and the ROI heads' rows cut to
+                          each image's count, without the batch dimension (suffixed _<i> per
+                          image in a batch), and det_keypoints [D, K, 3] in resized-image
+                          pixels, so that compare_det.py compares a run stage by stage
           --visualize F   a .png of the input image with the instances drawn as Detectron2's
                           Visualizer draws them: masks, boxes, "class score%" labels, keypoints
                           (--scope detections, an image input); for a ProposalNetwork the best
@@ -135,7 +139,7 @@ internal sealed class RunCommand : ICommand
             }
             else
             {
-                var written = cl.Has("--intermediates") ? result.Outputs : result.Outputs.Where(o => IsResult(model, o.Key));
+                var written = cl.Has("--intermediates") ? IntermediateArrays.Of(result, model.Graph) : result.Outputs.Where(o => IsResult(model, o.Key));
                 Npz.Write(outPath, [.. written, ImageSizes(result), .. InstanceArrays(instances)]);
                 output.WriteLine($"wrote {outPath}");
             }

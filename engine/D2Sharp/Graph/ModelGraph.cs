@@ -73,6 +73,7 @@ public sealed class ModelGraph
             outputs[i] = NewValue(valueNames[i], op.OutputType(i), i == 0 ? feature : null, node, i);
         for (int i = 0; i < outputs.Length; i++)
             if (op.CountOutputOf(i) is int count and >= 0) outputs[i].ValidCount = outputs[count];
+            else if (op.CountInputOf(i) is int counted and >= 0) outputs[i].ValidCount = inputs[counted];
         if (op.SlotCountInput >= 0)
             outputs[0].SlotCount = inputs[op.SlotCountInput];
         else if (op.IsRowWise && inputs[0].SlotCount is { } slots && inputs.All(v => v.SlotCount == slots))

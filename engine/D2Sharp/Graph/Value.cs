@@ -34,7 +34,7 @@ public sealed class Value
 
     /// <summary>
     /// For a value whose row count depends on the data: an int32 [N] value, written by the same
-    /// node, that holds per batch item how many leading rows along dimension 1 are results. The
+    /// node or read by it, that holds per batch item how many leading rows along dimension 1 are results. The
     /// rows after them are filler up to the static bound the plan allocates. Null when every row
     /// is a result.
     /// </summary>

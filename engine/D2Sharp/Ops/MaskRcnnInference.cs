@@ -12,6 +12,7 @@ public sealed class MaskRcnnInference : Op
     public override string Kind => "MaskRcnnInference";
     public override int Arity => 3;
     public override bool ProducesFeatureMap => false;
+    public override int CountInputOf(int output) => 2;
     public override DataType InputType(int index) => index switch
     {
         0 => DataType.Float32,

@@ -29,6 +29,13 @@ public abstract class Op
     public virtual int CountOutputOf(int output) => -1;
 
     /// <summary>
+    /// For an output [N, P, …] whose rows follow an input's count (the mask probabilities of the
+    /// detections, a cascade stage's refined proposals): the index of the int32 [N] input holding
+    /// it; -1 otherwise.
+    /// </summary>
+    public virtual int CountInputOf(int output) => -1;
+
+    /// <summary>
     /// For an op whose first output holds N images × S slots along dimension 0 (RoiAlign's pooled
     /// boxes, [N·S, C, S', S']): the input with each image's int32 [N] count of slots in use; -1
     /// otherwise. The rows of the unused slots are zero.

@@ -16,6 +16,7 @@ public sealed class RefineBoxes : Op
     public override int Arity => 4;
     public override bool ProducesFeatureMap => false;
     public override DataType InputType(int index) => index >= 2 ? DataType.Int32 : DataType.Float32;
+    public override int CountInputOf(int output) => 2;
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
