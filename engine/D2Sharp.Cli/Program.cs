@@ -15,6 +15,8 @@ namespace D2Sharp.Cli
               d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X|folder [--device D] [--precision P]
                           [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
                           [--intermediates] [--visualize out.png [--min-score S]] [--strict]
+              d2sharp visualize --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE --output FOLDER
+                                [--scope S] [--device D] [--threads T] [--min-score S]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
               d2sharp config show --config F [--opts K V ...] [--strict]
               d2sharp graph --config F [--opts K V ...] [--size HxW] [--batch N] [--scope backbone|rpn|detections]
@@ -32,7 +34,7 @@ namespace D2Sharp.Cli
             --verbose to any command for the stack trace of an internal error.
             """;
 
-        private static readonly string[] Commands = ["run", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
+        private static readonly string[] Commands = ["run", "visualize", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
 
         /// <summary>The commands whose second word names the subcommand (<c>config show</c>, <c>zoo url</c>).</summary>
         private static bool IsGroup(string word) => word is "config" or "weights" or "export" or "zoo";
@@ -65,6 +67,7 @@ namespace D2Sharp.Cli
             ICommand? command = args[0] switch
             {
                 "run" => new RunCommand(),
+                "visualize" => new VisualizeCommand(),
                 "graph" => new GraphCommand(),
                 "bench" => new BenchCommand(),
                 "soak" => new SoakCommand(),

@@ -22,7 +22,7 @@ internal static class Visualizer
     private const int MaxProposalsDrawn = 20;
 
     /// <summary>Distinct, saturated colours (Detectron2's colormap's first entries, roughly).</summary>
-    private static readonly SKColor[] Palette =
+    internal static readonly SKColor[] Palette =
     [
         new(0, 114, 189), new(217, 83, 25), new(237, 177, 32), new(126, 47, 142), new(119, 172, 48),
         new(77, 190, 238), new(162, 20, 47), new(77, 77, 77), new(255, 0, 0), new(255, 128, 0),
@@ -95,7 +95,7 @@ internal static class Visualizer
         return (drawn.Count, typeface != null);
     }
 
-    private static SKTypeface? LabelTypeface()
+    internal static SKTypeface? LabelTypeface()
     {
         var candidates = Environment.GetEnvironmentVariable("D2SHARP_FONT") is { Length: > 0 } chosen ? [chosen, .. FontFiles] : FontFiles;
         foreach (var file in candidates.Where(File.Exists))
@@ -103,7 +103,7 @@ internal static class Visualizer
         return null;
     }
 
-    private static SKBitmap ToBitmap(Image image)
+    internal static SKBitmap ToBitmap(Image image)
     {
         var bitmap = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         bool bgr = image.Format == "BGR";
@@ -151,7 +151,7 @@ internal static class Visualizer
     }
 
     /// <summary>White text on a darkened box of the instance's colour, kept inside the image.</summary>
-    private static void DrawLabel(SKCanvas canvas, SKFont font, string label, float x, float y, SKColor color)
+    internal static void DrawLabel(SKCanvas canvas, SKFont font, string label, float x, float y, SKColor color)
     {
         float width = font.MeasureText(label);
         font.GetFontMetrics(out var metrics);

@@ -93,6 +93,20 @@ public static class ModelBuilder
             throw new ModelBuildException($"scope 'detections' builds GeneralizedRCNN, ProposalNetwork and RetinaNet models; {arch} is not built yet");
     }
 
+    /// <summary>
+    /// The most of the model D2Sharp builds for this config: <see cref="ModelScope.Detections"/>
+    /// for GeneralizedRCNN and ProposalNetwork models with an RPN and for RetinaNet,
+    /// <see cref="ModelScope.Rpn"/> for the other meta-architectures with an RPN (PanopticFPN),
+    /// else <see cref="ModelScope.Backbone"/>.
+    /// </summary>
+    public static ModelScope DeepestScope(CfgNode cfg)
+    {
+        string arch = cfg.GetString("MODEL.META_ARCHITECTURE");
+        if (arch == "RetinaNet") return ModelScope.Detections;
+        if (AnchorFeaturesKey(cfg) != "MODEL.RPN.IN_FEATURES") return ModelScope.Backbone;
+        return arch is "GeneralizedRCNN" or "ProposalNetwork" ? ModelScope.Detections : ModelScope.Rpn;
+    }
+
     /// <summary>The config key listing the anchor generator's input features, or null when the model has none.</summary>
     public static string? AnchorFeaturesKey(CfgNode cfg)
     {

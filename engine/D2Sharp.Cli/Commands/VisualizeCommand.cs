@@ -1,0 +1,111 @@
+using D2Sharp.Backends;
+using D2Sharp.Cli.Pictures;
+using D2Sharp.Config;
+using D2Sharp.Imaging;
+using D2Sharp.IO;
+using D2Sharp.Modeling;
+using D2Sharp.Runtime;
+
+namespace D2Sharp.Cli.Commands;
+
+/// <summary><c>d2sharp visualize</c>: what a model sees and makes of one image, as pictures.</summary>
+internal sealed class VisualizeCommand : ICommand
+{
+    public string Help => """
+        d2sharp visualize --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE --output FOLDER
+                          [--scope S] [--device D] [--threads T] [--min-score S] [--strict]
+
+        Runs the model on one image and writes PNGs into FOLDER (made when missing):
+          pyramid.png     the input and each backbone level as a heat map of its activation
+                          strength (L2 norm over channels, viridis, each level's own 1-99 %
+                          range), titled with the level's channels, stride and size
+          anchors.png     the image with one cell's anchors of each level outlined in the level's
+                          colour, the level's cell centres along the middle row, and a legend
+          detections.png  for a model whose heads D2Sharp builds: the instances as `run
+                          --visualize` draws them (masks, boxes, labels, keypoints)
+          --input I       a .png, .jpg or a uint8 H×W×3 .npy in INPUT.FORMAT order
+          --weights F     the checkpoint (default: the config's MODEL.WEIGHTS; without either,
+                          initialised weights, which draw meaningless detections)
+          --scope S       backbone, rpn or detections (default: the most of the model D2Sharp
+                          builds; backbone for a checkpoint without heads)
+          --device D      cpu, reference, cuda[:N] or auto (default: the config's MODEL.DEVICE)
+          --threads T     worker threads (default: one per processor)
+          --min-score S   the instances drawn: score at least S (default 0.5)
+        """;
+
+    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    {
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--output", "--scope", "--device", "--threads", "--min-score"], [StrictConfig.Flag]);
+        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
+        string configPath = cl.Require("--config"), inputPath = cl.Require("--input"), folder = cl.Require("--output");
+        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
+        float minScore = cl.Get("--min-score") is { } m
+            ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
+            : 0.5f;
+        if (!File.Exists(configPath)) throw new D2SharpException($"{configPath}: no such config file");
+        if (!File.Exists(inputPath)) throw new D2SharpException($"{inputPath}: no such file");
+
+        var cfg = ConfigLoader.Load(configPath, cl.Opts, StrictConfig.Options(cl));
+        string? weights = ConfigRunSettings.Weights(cfg, cl.Get("--weights"));
+        var scope = cl.Get("--scope") is { } chosen ? GraphCommand.ParseScope(chosen) : ModelBuilder.DeepestScope(cfg);
+        using var session = InferenceSession.Load(cfg, weights, new SessionOptions
+        {
+            Device = ConfigRunSettings.Device(cfg, cl.Get("--device")), Threads = threads, Scope = scope,
+        });
+        if (weights == null) output.WriteLine("weights: none given, initialised deterministically: the pictures show the graph, not a trained model");
+        var image = LoadImage(inputPath, session.Model.InputFormat);
+        var result = session.Run(image);
+        var resized = result.ImageSizes[0];
+        Directory.CreateDirectory(folder);
+
+        var model = session.Model;
+        var levels = model.FeatureNames.Select(name =>
+        {
+            int stride = model.Graph.Output(name).Spec.Stride;
+            return new PyramidPicture.Level(name, stride, result[name], Ceil(resized.Height, stride), Ceil(resized.Width, stride));
+        }).ToList();
+        string pyramid = Path.Combine(folder, "pyramid.png");
+        PyramidPicture.Write(image, levels, pyramid);
+        output.WriteLine($"wrote {pyramid}: the input and {Plural(levels.Count, "level")} ({string.Join(", ", levels.Select(l => l.Name))})");
+
+        if (model.AnchorNames.Count > 0)
+        {
+            var anchors = model.AnchorNames.Select(name =>
+            {
+                string feature = name["anchors_".Length..];
+                var map = result[feature];
+                return new AnchorPicture.Level(feature, model.Graph.Output(feature).Spec.Stride, result[name], map.Shape[2], map.Shape[3]);
+            }).ToList();
+            string path = Path.Combine(folder, "anchors.png");
+            AnchorPicture.Write(image, resized, anchors, path);
+            output.WriteLine($"wrote {path}: one cell's anchors on each of {Plural(anchors.Count, "level")}");
+        }
+        if (result.Instances is [var instances])
+        {
+            string path = Path.Combine(folder, "detections.png");
+            var (drawn, labelled) = Visualizer.Draw(image, instances, DatasetMetadata.For(model.Config), minScore, path);
+            output.WriteLine($"wrote {path}: {drawn} of {instances.Count} " + (instances.AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
+                (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
+        }
+        else
+        {
+            output.WriteLine(cl.Get("--scope") != null
+                ? $"no detections.png at --scope {scope.ToString().ToLowerInvariant()}"
+                : $"no detections.png: D2Sharp builds {cfg.GetString("MODEL.META_ARCHITECTURE")} up to scope '{scope.ToString().ToLowerInvariant()}'");
+        }
+        return 0;
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static int Ceil(int size, int stride) => (size + stride - 1) / stride;
+
+    private static Image LoadImage(string path, string format)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return ImageLoader.Load(path, format);
+        var array = Npy.Read(path);
+        if (array.DType != "|u1" || array.Shape.Length != 3 || array.Shape[2] != 3)
+            throw new UsageException($"{path}: visualize needs an image (.png, .jpg or a uint8 H×W×3 .npy), got dtype {array.DType} shape {Tensor.ShapeString(array.Shape)}");
+        return ImageLoader.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], format);
+    }
+}
