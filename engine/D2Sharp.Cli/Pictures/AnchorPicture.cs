@@ -25,21 +25,22 @@ internal static class AnchorPicture
         int width = (int)Math.Round(image.Width * zoom), height = (int)Math.Round(image.Height * zoom);
         using var typeface = Visualizer.LabelTypeface();
         using var font = typeface == null ? null : new SKFont(typeface, 15);
-        int legendHeight = 22 * levels.Count + 10;
-        using var bitmap = new SKBitmap(width, height + legendHeight, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var legend = levels.Select((level, l) =>
+        {
+            var (_, perCell, first) = SampleCell(level, l, levels.Count);
+            return Describe(level, perCell, first);
+        }).ToList();
+        // The legend's lines set the width when they are longer than the image is wide.
+        int legendWidth = font == null ? 0 : (int)Math.Ceiling(legend.Max(line => font.MeasureText(line))) + 42;
+        using var bitmap = new SKBitmap(Math.Max(width, legendWidth), height + 22 * levels.Count + 10, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
             using (var original = Visualizer.ToBitmap(image))
             using (var picture = SKImage.FromBitmap(original))
                 canvas.DrawImage(picture, SKRect.Create(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear));
-            for (int l = 0; l < levels.Count; l++)
-            {
-                var level = levels[l];
-                var color = Visualizer.Palette[l % Visualizer.Palette.Length];
-                var (_, perCell, first) = SampleCell(level, l, levels.Count);
-                if (font != null) DrawLegend(canvas, font, color, 10, height + 8 + 22 * l, Describe(level, perCell, first));
-            }
+            for (int l = 0; l < levels.Count && font != null; l++)
+                DrawLegend(canvas, font, Visualizer.Palette[l % Visualizer.Palette.Length], 10, height + 8 + 22 * l, legend[l]);
             // Large anchors reach past the image: they are cut at its edge, the legend stays clear.
             canvas.ClipRect(SKRect.Create(0, 0, width, height));
             for (int l = 0; l < levels.Count; l++)
@@ -82,15 +83,17 @@ internal static class AnchorPicture
     private static (float X, float Y) Centre(float[] anchors, int index) =>
         ((anchors[4 * index] + anchors[4 * index + 2]) / 2, (anchors[4 * index + 1] + anchors[4 * index + 3]) / 2);
 
-    /// <summary>"p3: stride 8, 3 anchors per cell, 40×40 45×23 …" (the cell's anchors as width × height).</summary>
+    /// <summary>
+    /// "p3: stride 8, 24×20 cells, 3 anchors per cell: sizes 64, ratios (h/w) 0.5, 1, 2": the
+    /// cell's anchors as Detectron2's SIZES (√area) and ASPECT_RATIOS read them back.
+    /// </summary>
     private static string Describe(Level level, int perCell, int first)
     {
-        var sizes = Enumerable.Range(first, perCell).Select(i =>
-        {
-            var b = level.Anchors.Data.AsSpan(4 * i, 4);
-            return FormattableString.Invariant($"{b[2] - b[0]:0}×{b[3] - b[1]:0}");
-        });
-        return $"{level.Name}: stride {level.Stride}, {level.Height}×{level.Width} cells, {perCell} anchors per cell ({string.Join(", ", sizes)})";
+        var boxes = Enumerable.Range(first, perCell).Select(i => level.Anchors.Data.AsSpan(4 * i, 4).ToArray()).ToList();
+        var sizes = boxes.Select(b => Math.Round(Math.Sqrt((double)(b[2] - b[0]) * (b[3] - b[1])))).Distinct().Order();
+        var ratios = boxes.Select(b => Math.Round((double)(b[3] - b[1]) / (b[2] - b[0]), 2)).Distinct().Order();
+        return FormattableString.Invariant(
+            $"{level.Name}: stride {level.Stride}, {level.Height}×{level.Width} cells, {perCell} anchors per cell: sizes {string.Join(", ", sizes)}, ratios (h/w) {string.Join(", ", ratios)}");
     }
 
     private static void DrawLegend(SKCanvas canvas, SKFont font, SKColor color, float x, float y, string text)
