@@ -7,7 +7,7 @@ namespace D2Sharp.Onnx;
 /// <summary>Appends nodes, initializers and typed inputs/outputs to an ONNX graph.</summary>
 internal sealed class OnnxGraphWriter(GraphProto graph)
 {
-    private readonly HashSet<string> _initializers = [];
+    private readonly Dictionary<string, TensorProto> _initializers = [];
     private int _nodes;
 
     public void Node(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes)
@@ -19,19 +19,34 @@ internal sealed class OnnxGraphWriter(GraphProto graph)
         graph.Node.Add(node);
     }
 
-    /// <summary>Adds a float32 initializer once; later calls with the same name reuse it (a module shared by several nodes).</summary>
-    public string Floats(string name, ReadOnlySpan<float> data, params long[] dims)
-    {
-        if (_initializers.Add(name))
-            graph.Initializer.Add(Tensor(name, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(data), dims));
-        return name;
-    }
+    /// <summary>Adds a float32 initializer; see <see cref="Initializer"/> for names already taken.</summary>
+    public string Floats(string name, ReadOnlySpan<float> data, params long[] dims) =>
+        Initializer(name, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(data), dims);
 
-    public string Int64s(string name, ReadOnlySpan<long> data)
+    public string Int64s(string name, ReadOnlySpan<long> data) =>
+        Initializer(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(data), data.Length);
+
+    /// <summary>
+    /// Adds an initializer and returns its name. A later call with the same name and the same
+    /// values reuses it (a module shared by several nodes); other values under a taken name get
+    /// the name with a suffix (a conv shared by every level into which each level's own
+    /// BatchNorm is folded: RetinaNet's head with <c>NORM: BN</c>).
+    /// </summary>
+    private string Initializer(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, params long[] dims)
     {
-        if (_initializers.Add(name))
-            graph.Initializer.Add(Tensor(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(data), data.Length));
-        return name;
+        for (int k = 1; ; k++)
+        {
+            string candidate = k == 1 ? name : $"{name}.{k}";
+            if (_initializers.TryGetValue(candidate, out var taken))
+            {
+                if (taken.DataType == (int)type && taken.Dims.SequenceEqual(dims) && taken.RawData.Span.SequenceEqual(bytes)) return candidate;
+                continue;
+            }
+            var tensor = Tensor(candidate, type, bytes, dims);
+            _initializers[candidate] = tensor;
+            graph.Initializer.Add(tensor);
+            return candidate;
+        }
     }
 
     private static TensorProto Tensor(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, params long[] dims)

@@ -9,10 +9,13 @@ public static class TestPaths
     public static string Fixture(string caseName, string? file = null) =>
         file is null ? Path.Combine(RepoRoot, "tests", "fixtures", caseName) : Path.Combine(RepoRoot, "tests", "fixtures", caseName, file);
 
-    /// <summary>The Detectron2 cases (folders with a <c>case.json</c>); other folders hold oracles made by our own scripts.</summary>
+    /// <summary>
+    /// The Detectron2 cases: folders with a <c>case.json</c>. The others hold data our own scripts
+    /// beside them derived from a case or from torchvision (see <c>tests/fixtures/README.md</c>).
+    /// </summary>
     public static IEnumerable<string> FixtureCases =>
-        Directory.GetDirectories(Path.Combine(RepoRoot, "tests", "fixtures"))
-            .Where(d => File.Exists(Path.Combine(d, "case.json"))).Select(d => Path.GetFileName(d)).Order();
+        Directory.GetDirectories(Path.Combine(RepoRoot, "tests", "fixtures")).Where(d => File.Exists(Path.Combine(d, "case.json")))
+            .Select(d => Path.GetFileName(d)).Order();
 
     /// <summary>The shared folder beside the checkout (or <c>$D2SHARP_SHARED</c>); null when absent.</summary>
     public static string? Shared

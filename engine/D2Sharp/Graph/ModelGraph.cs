@@ -36,12 +36,15 @@ public sealed class ModelGraph
     /// <summary>
     /// Appends a node with one output, named after the node unless <paramref name="valueName"/> is
     /// given. <paramref name="feature"/> gives channels and stride when the output is a feature map.
+    /// <paramref name="parameterNames"/> maps a parameter (by its name relative to the op) that
+    /// does not live under <paramref name="module"/> to its full state_dict name.
     /// </summary>
-    public Value Add(string name, Op op, IReadOnlyList<Value> inputs, ShapeSpec? feature = null, string? valueName = null, string? module = null)
+    public Value Add(string name, Op op, IReadOnlyList<Value> inputs, ShapeSpec? feature = null, string? valueName = null, string? module = null,
+        IReadOnlyDictionary<string, string>? parameterNames = null)
     {
         if (op.OutputNames.Count != 1)
             throw new ArgumentException($"{op.Kind} '{name}' has {op.OutputNames.Count} outputs; use AddWithOutputs");
-        return AddWithOutputs(name, op, inputs, [valueName ?? name], feature, module)[0];
+        return AddWithOutputs(name, op, inputs, [valueName ?? name], feature, module, parameterNames)[0];
     }
 
     /// <summary>
@@ -49,7 +52,7 @@ public sealed class ModelGraph
     /// output order. <paramref name="feature"/>, when given, applies to the first output.
     /// </summary>
     public IReadOnlyList<Value> AddWithOutputs(string name, Op op, IReadOnlyList<Value> inputs, IReadOnlyList<string> valueNames,
-        ShapeSpec? feature = null, string? module = null)
+        ShapeSpec? feature = null, string? module = null, IReadOnlyDictionary<string, string>? parameterNames = null)
     {
         if (inputs.Count != op.Arity)
             throw new ArgumentException($"{op.Kind} '{name}' takes {op.Arity} inputs, got {inputs.Count}");
@@ -66,7 +69,9 @@ public sealed class ModelGraph
         if ((feature != null) != op.ProducesFeatureMap)
             throw new ArgumentException($"{op.Kind} '{name}': its first output {(op.ProducesFeatureMap ? "is a feature map and needs" : "is not a feature map and takes no")} channels and stride");
         if (!_nodeNames.Add(name)) throw new ArgumentException($"duplicate node name '{name}'");
-        var node = new Node(_nodes.Count, name, module ?? name, op, inputs.ToArray());
+        if (parameterNames?.Keys.FirstOrDefault(p => op.Parameters.All(spec => spec.Name != p)) is { } unknown)
+            throw new ArgumentException($"{op.Kind} '{name}' has no parameter '{unknown}' to rename");
+        var node = new Node(_nodes.Count, name, module ?? name, op, inputs.ToArray(), parameterNames);
         _nodes.Add(node);
         var outputs = new Value[valueNames.Count];
         for (int i = 0; i < outputs.Length; i++)

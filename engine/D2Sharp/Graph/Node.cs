@@ -7,13 +7,17 @@ namespace D2Sharp.Graph;
 /// Detectron2 module path its parameters live under (<c>backbone.bottom_up.res2.0.conv1</c>). They
 /// are the same except where Detectron2 applies one module to several inputs, as the RPN head
 /// does to every FPN level (<c>proposal_generator.rpn_head.conv@p3</c> uses
-/// <c>proposal_generator.rpn_head.conv.weight</c>).
+/// <c>proposal_generator.rpn_head.conv.weight</c>). A parameter may live outside the module
+/// (<see cref="ParameterName"/>): RetinaNet's head keeps the norm it folds into a conv in the next
+/// module of an <c>nn.Sequential</c>.
 /// </summary>
 public sealed class Node
 {
-    internal Node(int id, string name, string module, Op op, Value[] inputs)
+    private readonly IReadOnlyDictionary<string, string>? _parameterNames;
+
+    internal Node(int id, string name, string module, Op op, Value[] inputs, IReadOnlyDictionary<string, string>? parameterNames)
     {
-        Id = id; Name = name; Module = module; Op = op; Inputs = inputs;
+        Id = id; Name = name; Module = module; Op = op; Inputs = inputs; _parameterNames = parameterNames;
     }
 
     public int Id { get; }
@@ -39,7 +43,9 @@ public sealed class Node
     public IEnumerable<ParameterSpec> Parameters =>
         Op.Parameters.Select(p => p with { Name = ParameterName(p.Name) });
 
-    public string ParameterName(string relative) => Module + "." + relative;
+    /// <summary>The full state_dict name of a parameter: <c>&lt;Module&gt;.&lt;relative&gt;</c>, unless the node was given another.</summary>
+    public string ParameterName(string relative) =>
+        _parameterNames != null && _parameterNames.TryGetValue(relative, out var name) ? name : Module + "." + relative;
 
     public override string ToString() => $"{Name}: {Op.Kind}({string.Join(", ", Inputs)}) -> {string.Join(", ", Outputs)}";
 }

@@ -31,7 +31,39 @@ internal static class Layers
             Activation = groupNorm ? Activation.None : act,
         };
         var y = g.Add(name, conv, conv.HasResidual ? [x, residual!] : [x], spec, valueName, module);
-        return groupNorm ? GroupNormAfter(g, name, module ?? name, y, a.OutChannels, act, residual) : y;
+        return groupNorm ? GroupNormAfter(g, name, name + ".norm", (module ?? name) + ".norm", y, a.OutChannels, act, residual) : y;
+    }
+
+    /// <summary>
+    /// An <c>nn.Conv2d</c> (with its bias, norm or not), then in the same <c>nn.Sequential</c> a norm
+    /// module of its own and the activation, as RetinaNet's subnets are built; one of the inputs
+    /// the modules are applied to, <paramref name="at"/> (node names <c>&lt;module&gt;@&lt;at&gt;</c>).
+    /// The conv's parameters live under <paramref name="module"/>, the norm's affine terms under
+    /// <paramref name="normModule"/> and its running statistics under <paramref name="statistics"/>
+    /// (the same module, or for a BatchNorm per input, <c>CycleBatchNormList</c>'s
+    /// <c>&lt;normModule&gt;.&lt;index&gt;</c>). A BatchNorm is folded into the conv, each input's
+    /// with its own statistics; a GroupNorm is its own node; with <see cref="NormSpec.None"/> the
+    /// norm's modules are not read.
+    /// </summary>
+    public static Value SequentialConv(ModelGraph g, string module, string normModule, string statistics, string at, Value x, ConvArgs a,
+        NormSpec norm, Activation act)
+    {
+        CheckGroups(module, a);
+        var conv = new Conv2d
+        {
+            InChannels = a.InChannels, OutChannels = a.OutChannels, KernelH = a.Kernel, KernelW = a.Kernel,
+            Stride = a.Stride, Padding = a.Padding, Dilation = a.Dilation, Groups = a.Groups,
+            HasBias = true, Norm = norm.Folded, Activation = norm.IsGroupNorm ? Activation.None : act,
+        };
+        var foldedNorm = norm.Folded == FoldedNorm.None ? null : new Dictionary<string, string>
+        {
+            ["norm.weight"] = normModule + ".weight",
+            ["norm.bias"] = normModule + ".bias",
+            ["norm.running_mean"] = statistics + ".running_mean",
+            ["norm.running_var"] = statistics + ".running_var",
+        };
+        var y = g.Add($"{module}@{at}", conv, [x], new ShapeSpec(a.OutChannels, x.Spec.Stride * a.Stride), module: module, parameterNames: foldedNorm);
+        return norm.IsGroupNorm ? GroupNormAfter(g, module, $"{normModule}@{at}", normModule, y, a.OutChannels, act, null) : y;
     }
 
     /// <summary>Deformable conv (<c>conv2</c> of a DeformBottleneckBlock) with its norm and ReLU.</summary>
@@ -47,7 +79,7 @@ internal static class Layers
             Modulated = modulated, Norm = norm.Folded, Activation = norm.IsGroupNorm ? Activation.None : act,
         };
         var y = g.Add(name, op, [x, offsetMask], spec);
-        return norm.IsGroupNorm ? GroupNormAfter(g, name, name, y, a.OutChannels, act, null) : y;
+        return norm.IsGroupNorm ? GroupNormAfter(g, name, name + ".norm", null, y, a.OutChannels, act, null) : y;
     }
 
     private static void CheckGroups(string name, ConvArgs a)
@@ -57,8 +89,8 @@ internal static class Layers
                 $"{name}: {a.InChannels} input and {a.OutChannels} output channels must both be divisible by groups = {a.Groups}");
     }
 
-    /// <summary>The conv's GroupNorm, its parameters under the conv's module (<c>&lt;module&gt;.norm</c>) however the node is named.</summary>
-    private static Value GroupNormAfter(ModelGraph g, string convName, string convModule, Value y, int channels, Activation act, Value? residual)
+    /// <summary>The GroupNorm node <paramref name="name"/> (parameters under <paramref name="module"/>, by default its name) after a conv's output.</summary>
+    private static Value GroupNormAfter(ModelGraph g, string convName, string name, string? module, Value y, int channels, Activation act, Value? residual)
     {
         if (channels % NormSpec.GroupNormGroups != 0)
             throw new ModelBuildException(
@@ -68,7 +100,7 @@ internal static class Layers
             Groups = NormSpec.GroupNormGroups, Channels = channels,
             Activation = residual == null ? act : Activation.None,
         };
-        var normed = g.Add(convName + ".norm", gn, [y], y.Spec, module: convModule + ".norm");
+        var normed = g.Add(name, gn, [y], y.Spec, module: module);
         if (residual == null) return normed;
         return g.Add(convName + ".add_residual", new Add { Activation = act }, [normed, residual], y.Spec);
     }

@@ -52,30 +52,38 @@ public static class RetinaNetBuilder
 
     /// <summary>
     /// Detectron2's <c>RetinaNetHead</c>, the same modules on every level: <c>NUM_CONVS</c> 3×3 convs
-    /// with ReLU in each of <c>cls_subnet</c> and <c>bbox_subnet</c> (named <c>cls_subnet.0</c>,
-    /// <c>.2</c>… as their <c>nn.Sequential</c> numbers them), then the 3×3 <c>cls_score</c> (A·K)
-    /// and <c>bbox_pred</c> (4A).
+    /// (with their bias), each followed by <c>NORM</c> if any and ReLU, in each of <c>cls_subnet</c>
+    /// and <c>bbox_subnet</c> (named as their <c>nn.Sequential</c> numbers them: convs
+    /// <c>cls_subnet.0</c>, <c>.2</c>… without a norm; convs <c>.0</c>, <c>.3</c>… and norms
+    /// <c>.1</c>, <c>.4</c>… with one), then the 3×3 <c>cls_score</c> (A·K) and <c>bbox_pred</c> (4A).
+    /// <c>BN</c> and <c>SyncBN</c> are <c>CycleBatchNormList</c>s: one BatchNorm per level, their
+    /// running statistics under <c>cls_subnet.1.&lt;level index&gt;</c>, the affine terms shared;
+    /// every other norm is one module for all levels.
     /// </summary>
     private static List<(Value Logits, Value Deltas)> RetinaNetHead(CfgNode cfg, ModelGraph graph,
         IReadOnlyList<KeyValuePair<string, Value>> features, int anchorsPerCell, int classes)
     {
-        string norm = cfg.GetString("MODEL.RETINANET.NORM");
-        if (norm != "") throw new ModelBuildException($"MODEL.RETINANET.NORM = \"{norm}\" is not supported by D2Sharp yet (supported: \"\")");
+        string normName = cfg.GetString("MODEL.RETINANET.NORM");
+        var norm = NormSpec.Parse(normName, "MODEL.RETINANET.NORM");
+        bool perLevel = normName is "BN" or "SyncBN";
         var channels = features.Select(f => f.Value.Spec.Channels).Distinct().ToList();
         if (channels.Count != 1)
             throw new ModelBuildException($"Each level must have the same channel! (MODEL.RETINANET.IN_FEATURES have {string.Join(", ", channels)} channels)");
         int convs = cfg.GetInt("MODEL.RETINANET.NUM_CONVS"), c = channels[0];
         if (convs < 0) throw new ModelBuildException($"MODEL.RETINANET.NUM_CONVS = {convs} must not be negative");
         var result = new List<(Value, Value)>();
-        foreach (var (f, feature) in features)
+        for (int level = 0; level < features.Count; level++)
         {
+            var (f, feature) = features[level];
             Value Tower(string name)
             {
                 var x = feature;
+                int layer = norm.IsNone ? 2 : 3;
                 for (int i = 0; i < convs; i++)
                 {
-                    string module = $"{Head}.{name}.{2 * i}";
-                    x = Conv(graph, $"{module}@{f}", x, new ConvArgs(c, c, 3, 1, 1), NormSpec.None, bias: true, Activation.Relu, module: module);
+                    string conv = $"{Head}.{name}.{layer * i}", normModule = $"{Head}.{name}.{layer * i + 1}";
+                    x = SequentialConv(graph, conv, normModule, perLevel ? $"{normModule}.{level}" : normModule, f, x, new ConvArgs(c, c, 3, 1, 1),
+                        norm, Activation.Relu);
                 }
                 return x;
             }

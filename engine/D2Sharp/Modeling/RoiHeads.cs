@@ -259,21 +259,18 @@ public static class RoiHeads
     }
 
     /// <summary>
-    /// Detectron2's <c>ROIPooler</c> with the <c>POOLER_TYPE</c> and <c>POOLER_SAMPLING_RATIO</c>
-    /// of <paramref name="section"/>: scales 1/stride of the features, which must be consecutive
-    /// powers of two with equal channels.
+    /// Detectron2's <c>ROIPooler</c> with the <c>POOLER_TYPE</c> of <paramref name="section"/> (and
+    /// its <c>POOLER_SAMPLING_RATIO</c>, which only ROIAlign reads): scales 1/stride of the
+    /// features, which must be consecutive powers of two with equal channels.
     /// </summary>
     private static Value Pool(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, Proposals proposals,
         string section, int resolution, string name)
     {
         string type = cfg.GetString($"{section}.POOLER_TYPE");
-        bool aligned = type switch
-        {
-            "ROIAlignV2" => true,
-            "ROIAlign" => false,
-            "ROIPool" or "ROIAlignRotated" => throw new ModelBuildException($"{section}.POOLER_TYPE = \"{type}\" is not supported by D2Sharp yet (supported: ROIAlignV2, ROIAlign)"),
-            _ => throw new ModelBuildException($"{section}.POOLER_TYPE = \"{type}\" is not a pooler Detectron2 knows (ROIAlign, ROIAlignV2, ROIPool, ROIAlignRotated)"),
-        };
+        if (type is not ("ROIAlignV2" or "ROIAlign" or "ROIPool"))
+            throw new ModelBuildException(type == "ROIAlignRotated"
+                ? $"{section}.POOLER_TYPE = \"{type}\" is not supported by D2Sharp yet (supported: ROIAlignV2, ROIAlign, ROIPool)"
+                : $"{section}.POOLER_TYPE = \"{type}\" is not a pooler Detectron2 knows (ROIAlign, ROIAlignV2, ROIPool, ROIAlignRotated)");
         var channels = features.Select(f => f.Value.Spec.Channels).Distinct().ToList();
         if (channels.Count != 1)
             throw new ModelBuildException($"{section}: the pooled features ({string.Join(", ", features.Select(f => f.Key))}) must have the same channels, got {string.Join(", ", channels)}");
@@ -283,7 +280,9 @@ public static class RoiHeads
         for (int i = 0; i < strides.Length; i++)
             if (!int.IsPow2(strides[i]) || (i > 0 && strides[i] != 2 * strides[i - 1]))
                 throw new ModelBuildException($"{section}: the pooled features' strides {string.Join(", ", strides)} must be consecutive powers of two, finest first");
-        var op = new RoiAlign { Scales = scales, OutputSize = resolution, SamplingRatio = sampling, Aligned = aligned };
+        RoiPooler op = type == "ROIPool"
+            ? new RoiPool { Scales = scales, OutputSize = resolution }
+            : new RoiAlign { Scales = scales, OutputSize = resolution, SamplingRatio = sampling, Aligned = type == "ROIAlignV2" };
         return graph.Add(name, op, [.. features.Select(f => f.Value), proposals.Boxes, proposals.Count], new ShapeSpec(channels[0], 1));
     }
 

@@ -2,69 +2,25 @@ namespace D2Sharp.Ops;
 
 /// <summary>
 /// Detectron2's <c>ROIPooler</c> with <c>ROIAlign</c> / <c>ROIAlignV2</c> (torchvision's
-/// <c>roi_align</c>): every box is pooled from one level, chosen as
-/// <c>assign_boxes_to_levels</c> does — floor(<see cref="CanonicalLevel"/> + log2(√area /
-/// <see cref="CanonicalBoxSize"/> + 1e-8)) clamped to the levels present, in float32 — into an
-/// <see cref="OutputSize"/>² grid of bins, each the mean of a grid of bilinear samples
-/// (<see cref="SamplingRatio"/> per side, or ceil(bin size) when 0). With
-/// <see cref="Aligned"/> (ROIAlignV2) box coordinates are shifted by half a pixel and small
+/// <c>roi_align</c>): each bin of a box on its level (see <see cref="RoiPooler"/>) is the mean of
+/// a grid of bilinear samples (<see cref="SamplingRatio"/> per side, or ceil(bin size) when 0).
+/// With <see cref="Aligned"/> (ROIAlignV2) box coordinates are shifted by half a pixel and small
 /// boxes are not enlarged to one pixel.
-/// Inputs: one feature map [N, C, H_l, W_l] per level (finest first, <see cref="Scales"/> =
-/// 1/stride each), boxes [N, P, 4] (XYXY, image pixels) and their count int32 [N].
-/// Output: a feature map [N·P, C, S, S], row n·P + r for box r of image n; rows from the count on are zero.
 /// </summary>
-public sealed class RoiAlign : Op
+public sealed class RoiAlign : RoiPooler
 {
-    public float[] Scales { get; init; } = [];
-    public int OutputSize { get; init; } = 7;
-    /// <summary>Samples per bin side; 0 = adaptive, ceil(box size / <see cref="OutputSize"/>) per box.</summary>
+    /// <summary>Samples per bin side; 0 = adaptive, ceil(box size / <see cref="RoiPooler.OutputSize"/>) per box.</summary>
     public int SamplingRatio { get; init; }
     public bool Aligned { get; init; } = true;
-    public int CanonicalBoxSize { get; init; } = 224;
-    public int CanonicalLevel { get; init; } = 4;
 
-    public int Levels => Scales.Length;
     public override string Kind => "RoiAlign";
-    public override int Arity => Levels + 2;
-    public override DataType InputType(int index) => index == Levels + 1 ? DataType.Int32 : DataType.Float32;
-    public override int SlotCountInput => Levels + 1;
-
-    /// <summary>The level of the finest map (Detectron2's min_level = −log2(scale)).</summary>
-    public int MinLevel => LevelOf(Scales[0]);
-
-    public static int LevelOf(float scale) => (int)Math.Round(-Math.Log2(scale));
-
-    /// <summary>The level index (0 = finest) a box of this size is pooled from, as <c>assign_boxes_to_levels</c>.</summary>
-    public int LevelIndex(float x1, float y1, float x2, float y2)
-    {
-        if (Levels == 1) return 0;
-        float size = MathF.Sqrt((x2 - x1) * (y2 - y1));
-        float level = MathF.Floor(CanonicalLevel + MathF.Log2(size / CanonicalBoxSize + 1e-8f));
-        return (int)Math.Clamp(level, MinLevel, MinLevel + Levels - 1) - MinLevel;
-    }
 
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
-        if (Levels == 0) throw new ShapeException("RoiAlign needs at least one level");
-        if (OutputSize <= 0 || SamplingRatio < 0) throw new ShapeException($"RoiAlign output size {OutputSize} / sampling ratio {SamplingRatio} is invalid");
-        for (int l = 0; l < Levels; l++)
-            if (!(Scales[l] > 0) || Math.Abs(Math.Pow(2, -LevelOf(Scales[l])) - Scales[l]) > 1e-6 * Scales[l] || (l > 0 && LevelOf(Scales[l]) != LevelOf(Scales[l - 1]) + 1))
-                throw new ShapeException($"RoiAlign scales [{string.Join(", ", Scales)}] must be 1/2^k for consecutive k, finest first");
-        var first = inputs[0];
-        ExpectRank(first, 4, "RoiAlign features");
-        for (int l = 1; l < Levels; l++)
-        {
-            ExpectRank(inputs[l], 4, "RoiAlign features");
-            if (inputs[l][0] != first[0] || inputs[l][1] != first[1])
-                throw new ShapeException($"RoiAlign level {l} {Tensor.ShapeString(inputs[l])} does not match level 0 {Tensor.ShapeString(first)} in batch and channels");
-        }
-        var boxes = inputs[Levels];
-        ExpectRank(boxes, 3, "RoiAlign boxes");
-        if (boxes[0] != first[0] || boxes[2] != 4) throw new ShapeException($"RoiAlign boxes {Tensor.ShapeString(boxes)} must be [{first[0]}, P, 4]");
-        if (!inputs[Levels + 1].SequenceEqual(new[] { first[0] })) throw new ShapeException($"RoiAlign count {Tensor.ShapeString(inputs[Levels + 1])} must be [{first[0]}]");
-        return [[first[0] * boxes[1], first[1], OutputSize, OutputSize]];
+        if (SamplingRatio < 0) throw new ShapeException($"RoiAlign sampling ratio {SamplingRatio} is invalid");
+        return base.InferShapes(inputs);
     }
 
     public override string Describe() =>
-        $"{(Aligned ? "ROIAlignV2" : "ROIAlign")} {OutputSize}x{OutputSize} sampling={SamplingRatio} scales=[{string.Join(", ", Scales.Select(s => $"1/{1 / s:0}"))}]";
+        $"{(Aligned ? "ROIAlignV2" : "ROIAlign")} {OutputSize}x{OutputSize} sampling={SamplingRatio} {DescribeScales()}";
 }

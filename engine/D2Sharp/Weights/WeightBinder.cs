@@ -101,7 +101,8 @@ public static class WeightBinder
                 // A module applied to several levels (the RPN head) has one set of parameters.
                 if (parameters.ContainsKey(node.ParameterName(p.Name))) continue;
                 var t = new Tensor(p.Shape);
-                if (p.Name == "weight" && HeadWeightStd(node.Module) is { } headStd)
+                // A GroupNorm in RetinaNet's head starts as identity like every other norm.
+                if (p.Name == "weight" && node.Op is not GroupNorm && HeadWeightStd(node.Module) is { } headStd)
                 {
                     for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(headStd * NextGaussian(rng));
                 }

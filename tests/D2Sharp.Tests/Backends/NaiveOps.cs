@@ -313,8 +313,9 @@ internal static class NaiveOps
         {
             int row = b * perImage + r;
             double x1 = boxes[4 * row], y1 = boxes[4 * row + 1], x2 = boxes[4 * row + 2], y2 = boxes[4 * row + 3];
-            int level = op.Levels == 1 ? 0 : (int)Math.Clamp(Math.Floor(op.CanonicalLevel + Math.Log2(Math.Sqrt((x2 - x1) * (y2 - y1)) / op.CanonicalBoxSize + 1e-8)),
-                minLevel, minLevel + op.Levels - 1) - minLevel;
+            double assigned = Math.Floor(op.CanonicalLevel + Math.Log2(Math.Sqrt((x2 - x1) * (y2 - y1)) / op.CanonicalBoxSize + 1e-8));
+            if (op.Levels > 1 && double.IsNaN(assigned)) continue;
+            int level = op.Levels == 1 ? 0 : (int)Math.Clamp(assigned, minLevel, minLevel + op.Levels - 1) - minLevel;
             double scale = op.Scales[level], offset = op.Aligned ? 0.5 : 0;
             int h = shapes[level][2], w = shapes[level][3];
             double startX = x1 * scale - offset, startY = y1 * scale - offset;
@@ -354,6 +355,52 @@ internal static class NaiveOps
         double ly = y - y0, lx = x - x0;
         double V(int yy, int xx) => map[plane + yy * w + xx];
         return (1 - ly) * (1 - lx) * V(y0, x0) + (1 - ly) * lx * V(y0, x1) + ly * (1 - lx) * V(y1, x0) + ly * lx * V(y1, x1);
+    }
+
+    /// <summary>
+    /// torchvision's <c>roi_pool</c> behind Detectron2's level assignment, on NCHW maps: the box
+    /// rounded to pixels (C's round, the end pixel included, at least one pixel), each bin's
+    /// pixel range from float32 bin sizes as torchvision's CPU kernel computes them (in double a
+    /// bin edge such as 3 · (4/6) lands one pixel later), and the bin's maximum by "greater wins"
+    /// from −FLT_MAX, or 0 for a bin outside the map. Rows from the count on are zero.
+    /// </summary>
+    public static double[] RoiPool(RoiPool op, float[][] maps, int[][] shapes, float[] boxes, int perImage, int[] counts)
+    {
+        int c = shapes[0][1], s = op.OutputSize;
+        var y = new double[counts.Length * perImage * c * s * s];
+        int minLevel = (int)Math.Round(-Math.Log2(op.Scales[0]));
+        for (int b = 0; b < counts.Length; b++)
+        for (int r = 0; r < counts[b]; r++)
+        {
+            int row = b * perImage + r;
+            var box = boxes.AsSpan(4 * row, 4);
+            double assigned = Math.Floor(op.CanonicalLevel + Math.Log2(Math.Sqrt((box[2] - box[0]) * (box[3] - box[1])) / op.CanonicalBoxSize + 1e-8));
+            // A NaN level (negative area) matches none of Detectron2's levels: the row stays zero.
+            if (op.Levels > 1 && double.IsNaN(assigned)) continue;
+            int level = op.Levels == 1 ? 0 : (int)Math.Clamp(assigned, minLevel, minLevel + op.Levels - 1) - minLevel;
+            int h = shapes[level][2], w = shapes[level][3];
+            int Round(float v) => (int)Math.Round(v * op.Scales[level], MidpointRounding.AwayFromZero);
+            int x1 = Round(box[0]), y1 = Round(box[1]);
+            float binW = Math.Max(Round(box[2]) - x1 + 1, 1) / (float)s, binH = Math.Max(Round(box[3]) - y1 + 1, 1) / (float)s;
+            for (int ph = 0; ph < s; ph++)
+            for (int pw = 0; pw < s; pw++)
+            {
+                int top = Math.Clamp((int)Math.Floor(ph * binH) + y1, 0, h), bottom = Math.Clamp((int)Math.Ceiling((ph + 1) * binH) + y1, 0, h);
+                int left = Math.Clamp((int)Math.Floor(pw * binW) + x1, 0, w), right = Math.Clamp((int)Math.Ceiling((pw + 1) * binW) + x1, 0, w);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    float max = top < bottom && left < right ? -float.MaxValue : 0;
+                    for (int yy = top; yy < bottom; yy++)
+                    for (int xx = left; xx < right; xx++)
+                    {
+                        float v = maps[level][((b * c + ch) * h + yy) * w + xx];
+                        if (v > max) max = v;
+                    }
+                    y[((row * c + ch) * s + ph) * s + pw] = max;
+                }
+            }
+        }
+        return y;
     }
 
     /// <summary>nn.ConvTranspose2d as a scatter: every input pixel adds weight · x into the outputs its taps reach.</summary>

@@ -23,7 +23,7 @@ internal static class OpCases
     public static IEnumerable<OpCase> All() =>
         Conv2dCases().Concat(DeformConv2dCases()).Concat(GroupNormCases()).Concat(MaxPool2dCases()).Concat(UpsampleAddCases())
             .Concat(AddCases()).Concat(ReluCases()).Concat(AnchorGridCases()).Concat(NormalizeImageCases()).Concat(TopKCases())
-            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
+            .Concat(BoxDecodeCases()).Concat(RpnProposalsCases()).Concat(RoiAlignCases()).Concat(RoiPoolCases()).Concat(LinearCases()).Concat(FastRcnnInferenceCases())
             .Concat(SpatialMeanCases()).Concat(ConvTranspose2dCases()).Concat(MaskRcnnInferenceCases())
             .Concat(RetinaNetInferenceCases()).Concat(RefineBoxesCases()).Concat(UpsampleBilinear2xCases());
 
@@ -395,6 +395,44 @@ internal static class OpCases
             yield return new OpCase($"RoiAlign {op.Describe()} N={c.N} C={c.C} P={c.P} counts [{string.Join(", ", c.Counts)}]", op,
                 [.. maps, boxes, counts], new Dictionary<string, Tensor>(),
                 () => [NaiveOps.RoiAlign(op, maps.Select(m => m.Data).ToArray(), maps.Select(m => m.Shape).ToArray(), boxes.Data, c.P, c.Counts)], 64);
+        }
+    }
+
+    private static IEnumerable<OpCase> RoiPoolCases()
+    {
+        var cases = new (int N, int C, int ImageH, int ImageW, float[] Scales, int P, int[] Counts, int Size)[]
+        {
+            // Boxes of 4 to 40 px with a canonical size of 16 at level 3 spread over levels 2 and 3.
+            (Batch, 19, 48, 64, [1 / 4f, 1 / 8f], 8, [8, 5], 3),
+            // Bins of 6 over boxes a few pixels wide: float32 bin edges such as 3 · (4/6) = 2, not 2.0000001.
+            (1, 8, 14, 18, [1f], 9, [9], 6),
+            (Batch, 17, 64, 48, [1 / 4f, 1 / 8f, 1 / 16f], 7, [7, 7], 7),
+        };
+        int index = 0;
+        foreach (var c in cases)
+        {
+            var rng = new Random(1250 + index++);
+            var maps = c.Scales.Select(scale => Random(rng, [c.N, c.C, (int)(c.ImageH * scale), (int)(c.ImageW * scale)])).ToArray();
+            var boxes = new Tensor([c.N, c.P, 4]);
+            for (int i = 0; i < c.N * c.P; i++)
+            {
+                float w = 1 + (float)rng.NextDouble() * 39, h = 1 + (float)rng.NextDouble() * 39;
+                float x1 = (float)(rng.NextDouble() * (c.ImageW + 8)) - 8, y1 = (float)(rng.NextDouble() * (c.ImageH + 8)) - 8;
+                (float, float, float, float) box = (i % 4) switch
+                {
+                    // Even pixels: at scale 1/4 every other one is a .5, where C's round and .NET's default part.
+                    1 => (2 * MathF.Round(x1 / 2), 2 * MathF.Round(y1 / 2), 2 * MathF.Round((x1 + w) / 2), 2 * MathF.Round((y1 + h) / 2)),
+                    // Corners crossed (a one-pixel box) or a box wholly outside the map.
+                    2 => i % 8 == 2 ? (x1 + w, y1, x1, y1 + h) : (-x1 - 2 * c.ImageW, y1, -x1 - c.ImageW, y1 + h),
+                    _ => (x1, y1, x1 + w, y1 + h),
+                };
+                (boxes.Data[4 * i], boxes.Data[4 * i + 1], boxes.Data[4 * i + 2], boxes.Data[4 * i + 3]) = box;
+            }
+            var op = new RoiPool { Scales = c.Scales, OutputSize = c.Size, CanonicalBoxSize = 16, CanonicalLevel = 3 };
+            var counts = new Tensor([c.N], c.Counts);
+            yield return new OpCase($"RoiPool {op.Describe()} N={c.N} C={c.C} P={c.P} counts [{string.Join(", ", c.Counts)}]", op,
+                [.. maps, boxes, counts], new Dictionary<string, Tensor>(),
+                () => [NaiveOps.RoiPool(op, maps.Select(m => m.Data).ToArray(), maps.Select(m => m.Shape).ToArray(), boxes.Data, c.P, c.Counts)], 1);
         }
     }
 

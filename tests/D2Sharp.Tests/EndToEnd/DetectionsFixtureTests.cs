@@ -2,6 +2,7 @@ using D2Sharp.Backends.Reference;
 using D2Sharp.Imaging;
 using D2Sharp.IO;
 using D2Sharp.Modeling;
+using D2Sharp.Ops;
 using D2Sharp.Runtime;
 using D2Sharp.Weights;
 
@@ -157,6 +158,28 @@ public class DetectionsFixtureTests
         var expected = c.Expected;
         MatchSet(expected, "instances_boxes", "instances_scores", "instances_classes",
             instances.Boxes, instances.Scores, instances.Classes.Select(k => (long)k).ToArray(), "reference");
+    }
+
+    /// <summary>
+    /// <c>POOLER_TYPE: ROIPool</c> for each pooler Detectron2 reads it for: the model builds with
+    /// <see cref="RoiPool"/> there and runs through the instances. The fixtures were made with
+    /// ROIAlignV2, so only the pooled values themselves are checked against torchvision (<see cref="Ops.RoiPoolTests"/>).
+    /// </summary>
+    [TestCase("det_faster_rcnn_r50_fpn", "MODEL.ROI_BOX_HEAD", "roi_heads.box_pooler", "det_boxes")]
+    [TestCase("det_mask_rcnn_r50_fpn", "MODEL.ROI_MASK_HEAD", "roi_heads.mask_pooler", "mask_probs")]
+    [TestCase("det_keypoint_rcnn_r50_fpn", "MODEL.ROI_KEYPOINT_HEAD", "roi_heads.keypoint_pooler", "keypoint_heatmaps")]
+    public void ARoiPoolPoolerBuildsAndRuns(string caseName, string section, string pooler, string pooled)
+    {
+        var c = FixtureCase.Load(caseName);
+        using var session = InferenceSession.Load(c.Path("config_resolved.yaml"), [$"{section}.POOLER_TYPE", "ROIPool"], c.Path("model.pkl"),
+            new SessionOptions { Scope = ModelScope.Detections, Device = "cpu" });
+        Assert.That(session.Model.Graph.Nodes.Where(n => n.Op is RoiPool).Select(n => n.Name), Is.EqualTo(new[] { pooler }));
+        var result = session.Run(ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat));
+        int detections = result["det_count"].Span<int>()[0];
+        Assert.That(detections, Is.GreaterThan(0));
+        // Rows past the count hold fillers, finite too.
+        Assert.That(result[pooled].Data, Has.All.Matches<float>(float.IsFinite), pooled);
+        Assert.That(result.Instances!.Single().Count, Is.GreaterThan(0));
     }
 
     private static DetectionSets.Result MatchSet(IReadOnlyDictionary<string, NpyArray> expected, string boxes, string scores, string? classes,

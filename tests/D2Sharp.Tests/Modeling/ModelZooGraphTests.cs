@@ -125,6 +125,45 @@ public class ModelZooGraphTests
         Assert.That(p["backbone.bottom_up.stem.conv1.weight"], Is.EqualTo(new[] { 64, 3, 7, 7 }));
     }
 
+    /// <summary>
+    /// RetinaNetHead's state_dict names under each kind of <c>MODEL.RETINANET.NORM</c>: the subnets'
+    /// <c>nn.Sequential</c> numbers conv, norm and ReLU; <c>BN</c> and <c>SyncBN</c> are
+    /// <c>CycleBatchNormList</c>s (running statistics per level, one affine pair), other norms one module.
+    /// </summary>
+    [TestCase("")]
+    [TestCase("GN")]
+    [TestCase("FrozenBN")]
+    [TestCase("BN")]
+    [TestCase("SyncBN")]
+    public void RetinaNetHeadHasDetectron2sParameterNamesForItsNorm(string norm)
+    {
+        var cfg = ConfigLoader.Load(Path.Combine(TestPaths.Detectron2Configs, "COCO-Detection/retinanet_R_50_FPN_1x.yaml"), ["MODEL.RETINANET.NORM", norm]);
+        var model = ModelBuilder.Build(cfg, ModelScope.Detections);
+        var expected = new List<string>();
+        foreach (var subnet in new[] { "cls_subnet", "bbox_subnet" })
+            for (int i = 0; i < 4; i++)
+            {
+                string conv = $"head.{subnet}.{(norm == "" ? 2 : 3) * i}", normModule = $"head.{subnet}.{3 * i + 1}";
+                expected.AddRange([$"{conv}.weight 256x256x3x3", $"{conv}.bias 256"]);
+                if (norm != "") expected.AddRange([$"{normModule}.weight 256", $"{normModule}.bias 256"]);
+                if (norm == "FrozenBN") expected.AddRange([$"{normModule}.running_mean 256", $"{normModule}.running_var 256"]);
+                if (norm is "BN" or "SyncBN")
+                    for (int level = 0; level < 5; level++)
+                        expected.AddRange([$"{normModule}.{level}.running_mean 256", $"{normModule}.{level}.running_var 256"]);
+            }
+        expected.AddRange(["head.cls_score.weight 720x256x3x3", "head.cls_score.bias 720", "head.bbox_pred.weight 36x256x3x3", "head.bbox_pred.bias 36"]);
+        var head = model.Graph.Parameters.Where(p => p.Name.StartsWith("head.", StringComparison.Ordinal)).Select(p => $"{p.Name} {string.Join("x", p.Shape)}");
+        Assert.That(head, Is.EquivalentTo(expected));
+    }
+
+    [Test]
+    public void RetinaNetHeadWithLayerNormIsRefusedNamingTheKey()
+    {
+        var cfg = ConfigLoader.Load(Path.Combine(TestPaths.Detectron2Configs, "COCO-Detection/retinanet_R_50_FPN_1x.yaml"), ["MODEL.RETINANET.NORM", "LN"]);
+        var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
+        Assert.That(e!.Message, Does.Contain("MODEL.RETINANET.NORM = \"LN\""));
+    }
+
     [TestCaseSource(typeof(FixtureCase), nameof(FixtureCase.WithModel))]
     public void ParameterNamesAndShapesEqualDetectron2StateDict(string caseName)
     {

@@ -37,6 +37,17 @@ public class RoiAlignTests
     public void RowsPastTheCountAreZero() =>
         Assert.That(PoolRamp(aligned: true, [0, 0, 4, 4], count: 0), Is.EqualTo(new float[4]));
 
+    [Test]
+    public void ABoxWithANegativeAreaHasNoLevelAndPoolsToZero()
+    {
+        // Its level is NaN, which Detectron2's assign_boxes_to_levels matches to no level; with one level every box is pooled.
+        var op = new RoiAlign { Scales = [1 / 4f, 1 / 8f], OutputSize = 1, SamplingRatio = 1 };
+        var y = RunReference(op, [Nchw(Enumerable.Repeat(1f, 64).ToArray(), 1, 1, 8, 8), Nchw(Enumerable.Repeat(2f, 16).ToArray(), 1, 1, 4, 4),
+            new Tensor([1, 2, 4], [8f, 0, 0, 8, 0, 0, 8, 8]), new Tensor([1], [2])]);
+        Assert.That(y, Is.EqualTo(new[] { 0f, 1f }));
+        Assert.That(new RoiAlign { Scales = [1 / 4f] }.LevelIndex(8, 0, 0, 8), Is.Zero);
+    }
+
     [TestCase(224f, 1)]
     [TestCase(50f, 0)]
     [TestCase(1000f, 1)]

@@ -48,6 +48,7 @@ public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuCon
         [typeof(BoxDecode)] = ReferenceBackend.Kernels[typeof(BoxDecode)],
         [typeof(RpnProposals)] = ReferenceBackend.Kernels[typeof(RpnProposals)],
         [typeof(RoiAlign)] = new Kernels.RoiAlignKernel(),
+        [typeof(RoiPool)] = new Kernels.RoiPoolKernel(),
         [typeof(Linear)] = new Kernels.LinearKernel(Isa),
         [typeof(FastRcnnInference)] = ReferenceBackend.Kernels[typeof(FastRcnnInference)],
         [typeof(SpatialMean)] = ReferenceBackend.Kernels[typeof(SpatialMean)],

@@ -29,6 +29,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(BoxDecode)] = new BoxDecodeKernel(),
         [typeof(RpnProposals)] = new RpnProposalsKernel(),
         [typeof(RoiAlign)] = new RoiAlignKernel(),
+        [typeof(RoiPool)] = new RoiPoolKernel(),
         [typeof(Linear)] = new LinearKernel(),
         [typeof(FastRcnnInference)] = new FastRcnnInferenceKernel(),
         [typeof(SpatialMean)] = new SpatialMeanKernel(),

@@ -17,13 +17,13 @@ internal class RoiAlignKernel : HostKernel
         var op = (RoiAlign)args.Op;
         var y = args.Out(0);
         int perImage = args.Inputs[op.Levels].Shape[1], n = index / perImage, r = index % perImage;
-        if (r >= args.Inputs[op.Levels + 1].Span<int>()[n])
+        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
+        int level = r < args.Inputs[op.Levels + 1].Span<int>()[n] ? op.LevelIndex(box[0], box[1], box[2], box[3]) : -1;
+        if (level < 0)
         {
             y.Pixels(index, 0, 0, y.H * y.W).Clear();
             return;
         }
-        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
-        int level = op.LevelIndex(box[0], box[1], box[2], box[3]);
         var x = args.In(level);
         var s = new RoiAlignSampling(op, box, op.Scales[level]);
         for (int ph = 0; ph < op.OutputSize; ph++)
