@@ -70,7 +70,8 @@ public static class RetinaNetBuilder
         if (channels.Count != 1)
             throw new ModelBuildException($"Each level must have the same channel! (MODEL.RETINANET.IN_FEATURES have {string.Join(", ", channels)} channels)");
         int convs = cfg.GetInt("MODEL.RETINANET.NUM_CONVS"), c = channels[0];
-        if (convs < 0) throw new ModelBuildException($"MODEL.RETINANET.NUM_CONVS = {convs} must not be negative");
+        if (convs == 0)
+            throw new ModelBuildException("MODEL.RETINANET.NUM_CONVS = 0: Detectron2's RetinaNetHead needs at least one conv (it sizes cls_score by conv_dims[-1], an empty list)");
         var result = new List<(Value, Value)>();
         for (int level = 0; level < features.Count; level++)
         {

@@ -314,11 +314,6 @@ public static class RoiHeads
     }
 
     /// <summary>
-    /// Detectron2's <c>FastRCNNOutputLayers</c>: <c>cls_score</c> (K + 1 logits, background last)
-    /// and <c>bbox_pred</c> (4 deltas per class, or 4 with <c>CLS_AGNOSTIC_BBOX_REG</c>) on the box
-    /// features, then <c>inference</c> with the test thresholds.
-    /// </summary>
-    /// <summary>
     /// <c>FastRCNNOutputLayers</c> (<c>cls_score</c>: K + 1 logits, background last;
     /// <c>bbox_pred</c>: 4 deltas per class, or 4 when class-agnostic) on the box features, under
     /// <paramref name="module"/>, their outputs named <c>box_cls_logits</c> / <c>box_deltas</c> +

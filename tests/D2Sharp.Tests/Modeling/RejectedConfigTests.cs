@@ -36,6 +36,16 @@ public class RejectedConfigTests
         Assert.That(e.Message, Does.Contain(reason));
     }
 
+    /// <summary>RetinaNet's head with no tower conv: Detectron2 fails on <c>conv_dims[-1]</c> of an empty list; D2Sharp says why.</summary>
+    [Test]
+    public void ARetinaNetHeadWithoutConvsIsRejected()
+    {
+        var c = FixtureCase.Load("det_retinanet_r50");
+        var cfg = ConfigLoader.Load(c.Path("config_resolved.yaml"), ["MODEL.RETINANET.NUM_CONVS", "0"]);
+        var e = Assert.Throws<ModelBuildException>(() => ModelBuilder.Build(cfg, ModelScope.Detections));
+        Assert.That(e!.Message, Does.Contain("MODEL.RETINANET.NUM_CONVS = 0").And.Contain("conv_dims[-1]"));
+    }
+
     [Test]
     public void UnknownBackboneListsTheRegisteredOnes()
     {
