@@ -14,7 +14,7 @@ namespace D2Sharp.Cli
             usage:
               d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X|folder [--device D] [--precision P]
                           [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json]
-                          [--intermediates] [--visualize out.png [--min-score S]] [--strict]
+                          [--intermediates] [--visualize out.png [--min-score S]] [--batch N] [--format text|json] [--strict]
               d2sharp visualize --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE --output FOLDER
                                 [--scope S] [--device D] [--threads T] [--min-score S]
               d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx

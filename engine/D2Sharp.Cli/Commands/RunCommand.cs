@@ -13,7 +13,7 @@ internal sealed class RunCommand : ICommand
     public string Help => """
         d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X [--device D] [--precision P]
                     [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json] [--intermediates]
-                    [--visualize out.png [--min-score S]] [--strict]
+                    [--visualize out.png [--min-score S]] [--batch N] [--format text|json] [--strict]
 
         Builds the model, loads the checkpoint, runs one input and prints every output's shape and
         the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
@@ -27,8 +27,14 @@ internal sealed class RunCommand : ICommand
                           and shape checks)
           --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
                           .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD;
-                          or a folder: every .png/.jpg/.jpeg in it, one line per image (with the
-                          time left when the output is a terminal), --output .json for all of them
+                          or a folder: every .png/.jpg/.jpeg in it, one line per image (a progress
+                          bar and a table of where the time went when the output is a terminal),
+                          --output .json for all of them
+          --batch N       with a folder: N images per run, padded to the largest as Detectron2's
+                          ImageList pads a batch (default 1)
+          --format F      text (default) or json: stdout is then one JSON document, {"images":
+                          [{file, height, width, backend_ms, run_ms, instances: [{class, name,
+                          score, box}]}], ...} with "outputs" (one input) or "summary" (a folder)
           --device D      cpu (the SIMD backend), reference (the plain kernels every backend is
                           checked against), cuda[:N] (GPU N; the ops without a CUDA kernel run on
                           the CPU) or auto (cuda when it can run here, else cpu); default: the
@@ -78,11 +84,21 @@ internal sealed class RunCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score"],
-            ["--intermediates", StrictConfig.Flag]);
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score",
+            "--batch", "--format"], ["--intermediates", StrictConfig.Flag]);
         string configPath = cl.Require("--config");
         string inputPath = cl.Require("--input");
         int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
+        int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
+        bool json = (cl.Get("--format") ?? "text") switch
+        {
+            "text" => false,
+            "json" => true,
+            var other => throw new UsageException($"--format must be text or json, got '{other}'"),
+        };
+        // With --format json, stdout holds the JSON document alone.
+        var log = json ? TextWriter.Null : output;
+        if (batch > 1 && !Directory.Exists(inputPath)) throw new UsageException("--batch groups the images of a folder input; this input is one file");
         var scope = GraphCommand.ParseScope(cl.Get("--scope"));
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
         CheckPathsBeforeLoading(configPath, inputPath, cl.Get("--output"), cl.Get("--visualize"));
@@ -97,27 +113,34 @@ internal sealed class RunCommand : ICommand
                 Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
             });
         var model = session.Model;
-        output.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
+        log.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
         if (session.WeightsMatch is { } match)
-            output.WriteLine($"weights: {weightsPath}: {match.Parameters.Count} parameters loaded, {match.Unused.Count} checkpoint keys unused");
+            log.WriteLine($"weights: {weightsPath}: {match.Parameters.Count} parameters loaded, {match.Unused.Count} checkpoint keys unused");
         else
-            output.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
-        output.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
+            log.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
+        log.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
 
         if (Directory.Exists(inputPath))
         {
             if (cl.Get("--visualize") != null) throw new UsageException("--visualize draws one image: give it an image, not a folder");
-            return RunFolder(session, inputPath, cl.Get("--output"), output);
+            return RunFolder(session, inputPath, cl.Get("--output"), batch, json, output, log);
         }
         watch.Restart();
-        var result = RunInput(session, inputPath, output);
+        var result = RunInput(session, inputPath, log);
         watch.Stop();
-        output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with resizing, planning and output copies");
-        foreach (var (name, tensor) in result.Outputs)
-            output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
         var instances = result.Instances ?? [];
         var metadata = instances.Count > 0 ? DatasetMetadata.For(model.Config) : null;
-        for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i], metadata!);
+        if (json)
+        {
+            WriteJson(output, inputPath, result, watch.Elapsed, metadata);
+        }
+        else
+        {
+            output.WriteLine($"run:     {result.Elapsed.TotalMilliseconds:F1} ms in the backend, {watch.Elapsed.TotalMilliseconds:F1} ms with resizing, planning and output copies");
+            foreach (var (name, tensor) in result.Outputs)
+                output.WriteLine($"  {name,-22} {tensor.Type.Name(),-8} {Tensor.ShapeString(tensor.Shape)}");
+            for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i], metadata!);
+        }
 
         if (cl.Get("--visualize") is { } picture)
         {
@@ -127,7 +150,7 @@ internal sealed class RunCommand : ICommand
                 ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
                 : 0.5f;
             var (drawn, labelled) = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
-            output.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} " + (instances[0].AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
+            log.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} " + (instances[0].AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
                 (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
         }
         if (cl.Get("--output") is { } outPath)
@@ -135,13 +158,13 @@ internal sealed class RunCommand : ICommand
             if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
                 if (metadata == null) throw new UsageException("--output .json writes COCO results of the instances: it needs --scope detections");
-                WriteCocoResults(outPath, instances.Select(x => (ImageId(inputPath), x)).ToList(), metadata, output);
+                WriteCocoResults(outPath, instances.Select(x => (ImageId(inputPath), x)).ToList(), metadata, log);
             }
             else
             {
                 var written = cl.Has("--intermediates") ? IntermediateArrays.Of(result, model.Graph) : result.Outputs.Where(o => IsResult(model, o.Key));
                 Npz.Write(outPath, [.. written, ImageSizes(result), .. InstanceArrays(instances)]);
-                output.WriteLine($"wrote {outPath}");
+                log.WriteLine($"wrote {outPath}");
             }
         }
         return 0;
@@ -152,40 +175,57 @@ internal sealed class RunCommand : ICommand
     /// the COCO results of all of them, image ids from the file names when all are numbers (COCO's
     /// 000000397133.jpg), else 1, 2, … in name order.
     /// </summary>
-    private static int RunFolder(InferenceSession session, string folder, string? outPath, TextWriter output)
+    /// <summary>Every image of a folder (<see cref="FolderRun"/>); with <paramref name="outPath"/> (.json) the COCO results of all of them.</summary>
+    private static int RunFolder(InferenceSession session, string folder, string? outPath, int batch, bool json, TextWriter output, TextWriter log)
     {
         if (outPath != null && !outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new UsageException("a folder input writes --output .json (COCO results); an .npz holds one input's tensors");
-        var files = Directory.EnumerateFiles(folder)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg").Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new D2SharpException($"{folder}: no .png, .jpg or .jpeg image in the folder");
-        bool numbered = files.All(f => long.TryParse(Path.GetFileNameWithoutExtension(f), out long id) && id >= 0);
         var metadata = session.Model.Scope == ModelScope.Detections ? DatasetMetadata.For(session.Model.Config) : null;
         if (outPath != null && metadata == null) throw new UsageException("--output .json writes COCO results of the instances: it needs --scope detections");
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var results = new List<(long, Instances)>();
-        var watch = Stopwatch.StartNew();
-        long found = 0;
-        for (int i = 0; i < files.Count; i++)
-        {
-            var result = RunInput(session, files[i], TextWriter.Null);
-            var instances = result.Instances?[0];
-            if (instances != null)
-            {
-                results.Add((numbered ? ImageId(files[i]) : i + 1, instances));
-                found += instances.Count;
-            }
-            var (h, w) = result.ImageSizes[0];
-            string line = $"[{i + 1}/{files.Count}] {Path.GetFileName(files[i])} {h}x{w}: " +
-                (instances != null ? $"{instances.Count} instances, " : "") + $"{result.Elapsed.TotalMilliseconds:F0} ms";
-            if (terminal && i + 1 < files.Count)
-                line += $", about {watch.Elapsed.TotalSeconds / (i + 1) * (files.Count - i - 1):F0} s left";
-            output.WriteLine(line);
-        }
-        output.WriteLine($"{files.Count} images in {watch.Elapsed.TotalSeconds:F1} s ({watch.Elapsed.TotalMilliseconds / files.Count:F0} ms each)" +
-            (metadata != null ? $", {found} instances" : ""));
-        if (outPath != null) WriteCocoResults(outPath, results, metadata!, output);
+        var results = new FolderRun(session, batch, json, output).Run(folder);
+        if (outPath != null) WriteCocoResults(outPath, results, metadata!, log);
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--format json</c> for one input: <c>{"images": [{file, height, width, backend_ms, run_ms,
+    /// instances}], "outputs": [{name, type, shape}]}</c> (the instances as <see cref="InstancesJson"/>).
+    /// </summary>
+    private static void WriteJson(TextWriter output, string inputPath, InferenceResult result, TimeSpan run, DatasetMetadata? metadata)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("images");
+            for (int i = 0; i < result.ImageSizes.Count; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("file", inputPath);
+                var instances = result.Instances?[i];
+                writer.WriteNumber("height", instances?.ImageHeight ?? result.ImageSizes[i].Height);
+                writer.WriteNumber("width", instances?.ImageWidth ?? result.ImageSizes[i].Width);
+                writer.WriteNumber("backend_ms", Math.Round(result.Elapsed.TotalMilliseconds, 3));
+                writer.WriteNumber("run_ms", Math.Round(run.TotalMilliseconds, 3));
+                if (instances != null) InstancesJson.Write(writer, instances, metadata!);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("outputs");
+            foreach (var (name, tensor) in result.Outputs)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", name);
+                writer.WriteString("type", tensor.Type.Name());
+                writer.WriteStartArray("shape");
+                foreach (int d in tensor.Shape) writer.WriteNumberValue(d);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     private static void WriteCocoResults(string path, IReadOnlyList<(long, Instances Instances)> images, DatasetMetadata metadata, TextWriter output)
