@@ -41,7 +41,9 @@ internal sealed class RunCommand : ICommand
                           config's MODEL.DEVICE, Detectron2's "cuda" read as auto
           --precision P   cuda only: fp32 (default) or tf32 (tensor-core convolutions)
           --threads T     worker threads (default: one per processor)
-          --scope S       backbone (default): backbone features and anchors; rpn: also the RPN
+          --scope S       by default as much of the model as the checkpoint holds weights for (a
+                          model-zoo checkpoint: detections; a backbone-only one, or none: backbone);
+                          backbone: backbone features and anchors; rpn: also the RPN
                           head's rpn_objectness_<f> / rpn_anchor_deltas_<f>, each level's
                           pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>) and the
                           proposals: proposals_boxes [N, P, 4] XYXY in resized-image pixels,
@@ -99,7 +101,7 @@ internal sealed class RunCommand : ICommand
         // With --format json, stdout holds the JSON document alone.
         var log = json ? TextWriter.Null : output;
         if (batch > 1 && !Directory.Exists(inputPath)) throw new UsageException("--batch groups the images of a folder input; this input is one file");
-        var scope = GraphCommand.ParseScope(cl.Get("--scope"));
+        ModelScope? scope = cl.Get("--scope") is { } chosen ? GraphCommand.ParseScope(chosen) : null;
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
         CheckPathsBeforeLoading(configPath, inputPath, cl.Get("--output"), cl.Get("--visualize"));
 
@@ -119,6 +121,8 @@ internal sealed class RunCommand : ICommand
         else
             log.WriteLine($"weights: none given; {session.Weights.Source} (outputs are not a trained model's)");
         log.WriteLine($"device:  {device} ({session.Device} backend)   load: {watch.Elapsed.TotalMilliseconds:F0} ms");
+        log.WriteLine($"scope:   {model.Scope.ToString().ToLowerInvariant()}" +
+            (scope != null ? "" : weightsPath == null ? " (no checkpoint: the backbone; --scope to choose)" : " (as much of the model as the checkpoint holds; --scope to choose)"));
 
         if (Directory.Exists(inputPath))
         {

@@ -113,15 +113,39 @@ public sealed class InferenceSession : IDisposable
     private static InferenceSession Load(CfgNode cfg, string? weightsPath, SessionOptions options, string configName, long start)
     {
         var log = options.Logger ?? NullLogger.Instance;
-        var model = ModelBuilder.Build(cfg, options.Scope);
+        var checkpoint = weightsPath == null ? null : CheckpointLoader.Load(weightsPath);
+        var scope = options.Scope ?? (checkpoint == null ? ModelScope.Backbone : ScopeCoveredBy(cfg, checkpoint, log));
+        var model = ModelBuilder.Build(cfg, scope);
         var backend = BackendFactory.Create(options.Device, options.Threads, options.Precision);
-        var (weights, match) = weightsPath == null ? (WeightBinder.Initialize(model.Graph), null) : WeightBinder.LoadCheckpoint(model.Graph, weightsPath);
+        var (weights, match) = checkpoint == null ? (WeightBinder.Initialize(model.Graph), null) : WeightBinder.BindCheckpoint(model.Graph, checkpoint, weightsPath!);
         if (match is { Unused.Count: > 0 })
             SessionLog.UnusedCheckpointKeys(log, match.Unused.Count, string.Join(", ", match.Unused.Take(5)));
         var session = new InferenceSession(model, weights, backend, match, log) { AllowNonFiniteInputs = options.AllowNonFiniteInputs };
         if (options.MaxArenaBytes is { } limit) session.ArenaLimit = limit;
         SessionLog.Loaded(log, configName, model.Graph.Nodes.Count, weightsPath ?? weights.Source, session.Device, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return session;
+    }
+
+    /// <summary>
+    /// The deepest scope, from <see cref="ModelBuilder.DeepestScope"/> down, whose every parameter
+    /// the checkpoint holds (a model-zoo checkpoint: the whole model; a backbone-only one:
+    /// <see cref="ModelScope.Backbone"/>); Backbone when none fits, which then fails with the
+    /// checkpoint's report. A deeper scope that does not build (a head D2Sharp lacks) is logged and passed over.
+    /// </summary>
+    private static ModelScope ScopeCoveredBy(CfgNode cfg, Checkpoint checkpoint, ILogger log)
+    {
+        for (var scope = ModelBuilder.DeepestScope(cfg); scope > ModelScope.Backbone; scope--)
+        {
+            try
+            {
+                if (CheckpointMatcher.Match(ModelBuilder.Build(cfg, scope).Graph.Parameters.ToList(), checkpoint).IsComplete) return scope;
+            }
+            catch (ModelBuildException e)
+            {
+                SessionLog.ScopeNotBuilt(log, scope.ToString(), e.Message);
+            }
+        }
+        return ModelScope.Backbone;
     }
 
     /// <summary>A session on an already-built model and weights; <paramref name="logger"/> as <see cref="SessionOptions.Logger"/>.</summary>

@@ -25,4 +25,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Released the plan for {Batch}x{Height}x{Width} (MaxCachedPlans is {MaxCachedPlans})")]
     public static partial void PlanReleased(ILogger logger, int batch, int height, int width, int maxCachedPlans);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Scope {Scope} is not built for this config, so a shallower one runs: {Reason}")]
+    public static partial void ScopeNotBuilt(ILogger logger, string scope, string reason);
 }

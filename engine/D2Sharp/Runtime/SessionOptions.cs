@@ -16,8 +16,13 @@ public sealed record SessionOptions
     /// <summary>Worker threads, the calling thread included; 0 means one per processor.</summary>
     public int Threads { get; init; }
 
-    /// <summary>How much of the meta-architecture to build.</summary>
-    public ModelScope Scope { get; init; } = ModelScope.Backbone;
+    /// <summary>
+    /// How much of the meta-architecture to build. Null (default): as much as the checkpoint holds
+    /// weights for, as deep as D2Sharp builds the config's model (<see cref="ModelBuilder.DeepestScope"/>)
+    /// — a model-zoo checkpoint gives detections, a backbone-only one the features — and
+    /// <see cref="ModelScope.Backbone"/> without a checkpoint.
+    /// </summary>
+    public ModelScope? Scope { get; init; }
 
     /// <summary>
     /// False (default): a float input (<see cref="InferenceSession.RunNormalized"/>) holding NaN or

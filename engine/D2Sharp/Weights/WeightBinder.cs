@@ -53,11 +53,15 @@ public static class WeightBinder
     /// (throwing a <see cref="CheckpointException"/> that lists every missing parameter and shape
     /// mismatch), and binds it. The match tells what was left unused.
     /// </summary>
-    public static (ModelWeights Weights, CheckpointMatch Match) LoadCheckpoint(ModelGraph graph, string path)
+    public static (ModelWeights Weights, CheckpointMatch Match) LoadCheckpoint(ModelGraph graph, string path) =>
+        BindCheckpoint(graph, CheckpointLoader.Load(path), path);
+
+    /// <summary>As <see cref="LoadCheckpoint"/> for a checkpoint already loaded from <paramref name="source"/>.</summary>
+    public static (ModelWeights Weights, CheckpointMatch Match) BindCheckpoint(ModelGraph graph, Checkpoint checkpoint, string source)
     {
-        var match = CheckpointMatcher.Match(graph.Parameters.ToList(), CheckpointLoader.Load(path));
+        var match = CheckpointMatcher.Match(graph.Parameters.ToList(), checkpoint);
         match.ThrowIfIncomplete();
-        return (Bind(graph, match.Parameters, path), match);
+        return (Bind(graph, match.Parameters, source), match);
     }
 
     private static NodeWeights Fold(Node node, float[] weight, float[]? bias, FoldedNorm norm, int outChannels,

@@ -20,6 +20,27 @@ public class InferenceSessionTests
 
     private static IEnumerable<string> Cases => FixtureCase.WithModel;
 
+    /// <summary>Without a scope, a session builds as much of the model as the checkpoint holds: what a user of DefaultPredictor expects.</summary>
+    [TestCase("det_mask_rcnn_r50_fpn", ModelScope.Detections)]
+    [TestCase("det_retinanet_r50", ModelScope.Detections)]
+    [TestCase("tiny_r50_fpn", ModelScope.Backbone)]
+    public void WithoutAScopeTheCheckpointDecides(string caseName, ModelScope expected)
+    {
+        var c = FixtureCase.Load(caseName);
+        using var session = InferenceSession.Load(c.Path("config_resolved.yaml"), c.RunOpts, c.Path("model.pkl"));
+        Assert.That(session.Model.Scope, Is.EqualTo(expected));
+        Assert.That(session.WeightsMatch!.Unused, Is.Empty, "every checkpoint key is used");
+        var result = session.Run(ImageLoader.Load(c.Path("image.npy"), session.Model.InputFormat));
+        Assert.That(result.Instances, expected == ModelScope.Detections ? Is.Not.Null : Is.Null);
+    }
+
+    [Test]
+    public void WithoutAScopeOrACheckpointTheBackboneRuns()
+    {
+        using var session = InferenceSession.Load(TinyConfig, ["INPUT.MIN_SIZE_TEST", "0"]);
+        Assert.That(session.Model.Scope, Is.EqualTo(ModelScope.Backbone));
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void OriginalModelZooConfigWithTheCaseOptsMatchesDetectron2(string caseName)
     {

@@ -1,4 +1,5 @@
 using D2Sharp.Imaging;
+using D2Sharp.Modeling;
 using D2Sharp.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -25,9 +26,9 @@ public class SessionLoggingTests
     {
         var log = new ListLogger();
         var fixture = FixtureCase.Load("det_faster_rcnn_r50_fpn");
-        // The backbone scope leaves the checkpoint's RPN and ROI-head weights unused.
+        // The backbone scope, chosen, leaves the checkpoint's RPN and ROI-head weights unused.
         using var session = InferenceSession.Load(fixture.Path("config_resolved.yaml"), ["INPUT.MIN_SIZE_TEST", "0"], fixture.Path("model.pkl"),
-            new SessionOptions { Logger = log });
+            new SessionOptions { Logger = log, Scope = ModelScope.Backbone });
         session.MaxCachedPlans = 1;
         var image = ImageLoader.Load(fixture.Path("image.png"), session.Model.InputFormat);
         session.Run(image);
@@ -39,6 +40,20 @@ public class SessionLoggingTests
         Assert.That(unused.Message, Does.Contain("keys the model does not use").And.Contain("proposal_generator"));
         Assert.That(log.Entries.Count(e => e.EventId == 4), Is.EqualTo(2), "a plan for each size");
         Assert.That(log.Entries.Single(e => e.EventId == 5).Message, Does.Match(@"Released the plan for 1x\d+x\d+ \(MaxCachedPlans is 1\)"));
+    }
+
+    /// <summary>Without a scope, heads D2Sharp does not build make a shallower scope run, and the log says why.</summary>
+    [Test]
+    public void AScopeThatDoesNotBuildIsPassedOverWithAWarning()
+    {
+        var log = new ListLogger();
+        var fixture = FixtureCase.Load("det_faster_rcnn_r50_fpn");
+        using var session = InferenceSession.Load(fixture.Path("config_resolved.yaml"), ["MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE", "True"],
+            fixture.Path("model.pkl"), new SessionOptions { Logger = log });
+        Assert.That(session.Model.Scope, Is.EqualTo(ModelScope.Rpn));
+        var warning = log.Entries.Single(e => e.EventId == 6);
+        Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(warning.Message, Does.Contain("Detections").And.Contain("USE_SIGMOID_CE"));
     }
 
     [Test]
