@@ -1,5 +1,4 @@
 using D2Sharp.IO;
-using StbImageSharp;
 
 namespace D2Sharp.Imaging;
 
@@ -82,43 +81,16 @@ public static class ImageLoader
     private static Image Decode(string path, string format, ImageLoadOptions options)
     {
         byte[] encoded = InputFile.ReadAllBytes(path, (reason, inner) => new ImageFormatException($"{path}: {reason}", inner!));
-        var (width, height) = ReadStructure(encoded, path);
-        CheckPixelCount(height, width, path, options);
-        ImageResult decoded;
-        try
-        {
-            decoded = ImageResult.FromMemory(encoded, ColorComponents.RedGreenBlue);
-        }
-        catch (InvalidOperationException e)
-        {
-            string reason = string.IsNullOrWhiteSpace(e.Message) ? "corrupt or truncated data" : e.Message;
-            throw new ImageFormatException($"{path}: cannot decode image: {reason}", e);
-        }
-        byte[] pixels = decoded.Data;
-        Image.CheckSize(pixels.LongLength, decoded.Height, decoded.Width, path);
+        var (pixels, height, width) = PillowReader.DecodeRgb(encoded, path, options);
         if (format == "BGR") SwapRedBlue(pixels);
-        return new Image(pixels, decoded.Height, decoded.Width, format);
-    }
-
-    /// <summary>Checks the container by its content (as PIL identifies files) and returns the size its header declares.</summary>
-    private static (int Width, int Height) ReadStructure(byte[] encoded, string path)
-    {
-        if (PngStructure.HasSignature(encoded))
-        {
-            var header = PngStructure.Read(encoded, path);
-            if (header is { BitDepth: 16, ColorType: PngStructure.GreyColorType or PngStructure.GreyAlphaColorType })
-                throw new ImageFormatException($"{path}: 16-bit greyscale images are not supported (PIL clips them to 8 bits; convert the file to 8 bits first)");
-            return (header.Width, header.Height);
-        }
-        if (JpegStructure.HasSignature(encoded)) return JpegStructure.Read(encoded, path);
-        throw new ImageFormatException($"{path}: cannot decode image: the content is neither a PNG nor a JPEG file");
+        return new Image(pixels, height, width, format);
     }
 
     /// <summary>
     /// Refuses empty images and, before any pixel is decoded, images over the limit: a few kilobytes
     /// can declare gigapixels (a decompression bomb). PIL's <c>DecompressionBombError</c> is the model.
     /// </summary>
-    private static void CheckPixelCount(int height, int width, string path, ImageLoadOptions options)
+    internal static void CheckPixelCount(int height, int width, string path, ImageLoadOptions options)
     {
         if (height <= 0 || width <= 0)
             throw new ImageFormatException($"{path}: image size {height}x{width} has no pixels");
