@@ -114,7 +114,7 @@ public class UntrustedImageTests
     [Test]
     public void JpegCutAnywhereIsRefused()
     {
-        // stb_image alone decodes most of these, filling the missing blocks with grey.
+        // A decoder alone decodes most of these, filling the missing blocks with grey.
         byte[] whole = SampleJpeg();
         string path = PathOf("cut.jpg");
         for (int length = 1; length < whole.Length; length++)
@@ -138,7 +138,7 @@ public class UntrustedImageTests
     [Test]
     public void CutPngMessageHasNoNulBytes()
     {
-        // stb_image reads zeros past the end and reported "\0\0\0\0 PNG chunk not known".
+        // stb_image, the decoder before, read zeros past the end and reported "\0\0\0\0 PNG chunk not known".
         byte[] whole = File.ReadAllBytes(WritePng("whole.png", 9, 7));
         string path = PathOf("no-iend.png");
         File.WriteAllBytes(path, whole[..^12]);
