@@ -11,6 +11,8 @@ var decoders = new Dictionary<string, Func<string, (byte[] Rgb, int Height, int 
 {
     // What D2Sharp ships: ImageLoader, EXIF orientation included.
     ["d2sharp"] = path => ImageLoader.Load(path, "RGB") is var image ? (image.Pixels, image.Height, image.Width) : default,
+    // What D2Sharp used before: StbImageSharp, a C# port of stb_image.
+    ["stb"] = path => StbImageSharp.ImageResult.FromMemory(File.ReadAllBytes(path), StbImageSharp.ColorComponents.RedGreenBlue) is var r ? (r.Data, r.Height, r.Width) : default,
     ["skia"] = DecodeSkia,
     ["libjpeg.net"] = DecodeLibJpegNet,
     ["magick"] = DecodeMagick,
@@ -52,7 +54,9 @@ static (byte[], int, int) DecodeLibJpegNet(string path)
     var decompressor = new jpeg_decompress_struct();
     decompressor.jpeg_stdio_src(file);
     decompressor.jpeg_read_header(true);
-    decompressor.Out_color_space = J_COLOR_SPACE.JCS_RGB;
+    // libjpeg 6b converts grey to grey only: replicate it below.
+    bool grey = decompressor.Jpeg_color_space == J_COLOR_SPACE.JCS_GRAYSCALE;
+    decompressor.Out_color_space = grey ? J_COLOR_SPACE.JCS_GRAYSCALE : J_COLOR_SPACE.JCS_RGB;
     decompressor.jpeg_start_decompress();
     int width = decompressor.Output_width, height = decompressor.Output_height;
     var rgb = new byte[height * width * 3];
@@ -60,7 +64,7 @@ static (byte[], int, int) DecodeLibJpegNet(string path)
     for (int y = 0; y < height; y++)
     {
         decompressor.jpeg_read_scanlines(row, 1);
-        Array.Copy(row[0], 0, rgb, y * width * 3, width * 3);
+        for (int x = 0; x < width * 3; x++) rgb[y * width * 3 + x] = row[0][grey ? x / 3 : x];
     }
     decompressor.jpeg_finish_decompress();
     return (rgb, height, width);
@@ -68,6 +72,7 @@ static (byte[], int, int) DecodeLibJpegNet(string path)
 
 static (byte[], int, int) DecodeMagick(string path)
 {
+    // ImageMagick's own libjpeg-turbo; CMYK files come back as CMYK samples, not converted.
     using var image = new MagickImage(path);
     byte[] rgb = image.GetPixels().ToByteArray(PixelMapping.RGB)!;
     return (rgb, (int)image.Height, (int)image.Width);

@@ -3,13 +3,14 @@
 Run from the repository root with Debian's Python (python3-pil 9.4 on libjpeg-turbo 2.1.5, numpy),
 with libjpeg-turbo-progs (cjpeg) and imagemagick installed and the bench console built:
   dotnet build -c Release bench/D2Sharp.Bench.Images
-  /usr/bin/python3 bench/images/compare_pil.py [--work DIR] [--decoders d2sharp,skia,libjpeg.net,magick]
+  /usr/bin/python3 bench/images/compare_pil.py [--work DIR] [--decoders d2sharp,stb,skia,libjpeg.net,magick]
 It encodes each source photograph (the shipped tests/fixtures/photos, plus scikit-image's
 astronaut/chelsea/coffee when python3-skimage is installed) with PIL's JPEG encoder at several
 qualities and subsamplings, with cjpeg and with ImageMagick; decodes every file with PIL
 (Image.open(...).convert("RGB"), the reference) and with each decoder through
 bench/D2Sharp.Bench.Images; and prints, per file and decoder, the largest and mean absolute
-difference over all samples and the share of pixels whose three samples all equal PIL's.
+difference over all samples and the share of pixels whose three samples all equal PIL's, then
+the same per encoding (all photographs together).
 """
 import argparse
 import os
@@ -79,7 +80,7 @@ def decode_all(decoder, files, out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", default="/tmp/d2sharp-jpegs")
-    parser.add_argument("--decoders", default="d2sharp,skia,libjpeg.net,magick")
+    parser.add_argument("--decoders", default="d2sharp,stb,skia,libjpeg.net,magick")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     files = [f for name, png in sources(args.work) for f in encode(name, png, args.work)]
@@ -87,30 +88,57 @@ def main():
     for decoder in decoders:
         decode_all(decoder, files, os.path.join(args.work, decoder))
 
-    print("| file | " + " | ".join(f"{d} max / mean / equal" for d in decoders) + " |")
-    print("|---|" + "---|" * len(decoders))
-    totals = {d: [0, 0, 0, 0] for d in decoders}  # equal pixels, pixels, abs sum, samples
+    per_file, per_encoding = {}, {}
     for path in files:
         stem = os.path.splitext(os.path.basename(path))[0]
         expected = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
-        cells = []
         for decoder in decoders:
             got_path = os.path.join(args.work, decoder, stem + ".npy")
-            if not os.path.exists(got_path):
-                cells.append("refused")
-                continue
-            got = np.load(got_path).astype(np.int16)
-            if got.shape != expected.shape:
-                cells.append(f"shape {got.shape}")
-                continue
-            diff = np.abs(got - expected)
-            equal = np.all(diff == 0, axis=2)
-            cells.append(f"{diff.max()} / {diff.mean():.3f} / {100 * equal.mean():.2f}%")
-            t = totals[decoder]
-            t[0] += int(equal.sum()); t[1] += equal.size; t[2] += int(diff.sum()); t[3] += diff.size
-        print(f"| {stem} | " + " | ".join(cells) + " |")
-    print("| **all decoded files** | " + " | ".join(
-        f"mean {t[2] / max(t[3], 1):.3f} / equal {100 * t[0] / max(t[1], 1):.2f}%" for t in totals.values()) + " |")
+            got = np.load(got_path).astype(np.int16) if os.path.exists(got_path) else None
+            if got is None or got.shape != expected.shape:
+                stats = "refused" if got is None else f"shape {got.shape}"
+            else:
+                diff = np.abs(got - expected)
+                stats = Stats(int(diff.max()), int(diff.sum()), diff.size, int(np.all(diff == 0, axis=2).sum()), diff.shape[0] * diff.shape[1])
+            per_file[stem, decoder] = stats
+            per_encoding.setdefault((stem.split("-", 1)[1], decoder), []).append(stats)
+    # An encoding sums its photographs; one refusal (or wrong shape) shows instead.
+    per_encoding = {key: next((s for s in group if isinstance(s, str)), None) or combine(group) for key, group in per_encoding.items()}
+    print_table("file", [os.path.splitext(os.path.basename(p))[0] for p in files], decoders, per_file)
+    print()
+    print_table("encoding (all photographs)", list(dict.fromkeys(k for k, _ in per_encoding)), decoders, per_encoding)
+
+
+class Stats:
+    def __init__(self, largest, total, samples, equal, pixels):
+        self.largest, self.total, self.samples, self.equal, self.pixels = largest, total, samples, equal, pixels
+
+    def add(self, other):
+        return Stats(max(self.largest, other.largest), self.total + other.total, self.samples + other.samples,
+                     self.equal + other.equal, self.pixels + other.pixels)
+
+    def __str__(self):
+        return f"{self.largest} / {self.total / self.samples:.3f} / {100 * self.equal / self.pixels:.2f}%"
+
+
+def print_table(title, rows, decoders, cells):
+    print(f"| {title} | " + " | ".join(f"{d}: max / mean / equal" for d in decoders) + " |")
+    print("|---|" + "---|" * len(decoders))
+    for row in rows:
+        print(f"| {row} | " + " | ".join(str(cells[row, d]) for d in decoders) + " |")
+    totals = []
+    for d in decoders:
+        done = [cells[row, d] for row in rows if isinstance(cells[row, d], Stats)]
+        refused = len(rows) - len(done)
+        totals.append(f"{combine(done)}" + (f" ({refused} not decoded)" if refused else ""))
+    print("| **all decoded** | " + " | ".join(totals) + " |")
+
+
+def combine(stats):
+    total = stats[0]
+    for more in stats[1:]:
+        total = total.add(more)
+    return total
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ namespace D2Sharp.Imaging;
 
 /// <summary>
 /// Checks a JPEG's marker structure before it is decoded, and reads its size from the frame header
-/// (SOFn). stb_image decodes a cut JPEG without complaint, filling the missing blocks; PIL refuses it
+/// (SOFn). Decoders left alone decode a cut JPEG, filling the missing blocks; PIL refuses it
 /// ("image file is truncated"). This walk refuses it too: every segment must be complete, and the
 /// entropy-coded data of every scan must end at a marker, the last one EOI.
 /// </summary>
@@ -15,11 +15,11 @@ namespace D2Sharp.Imaging;
 internal static class JpegStructure
 {
     /// <summary>
-    /// The frame's size and component count, and the TIFF structure of the EXIF block PIL reads: the
+    /// The frame's size, and the TIFF structure of the EXIF block PIL reads: the
     /// data after "Exif\0\0" in the first APP1 segment before the first scan whose data starts
     /// "Exif\0" (PIL's test; when the second NUL is missing the block has no TIFF header, so the range is empty).
     /// </summary>
-    public readonly record struct Layout(int Width, int Height, int Components, Range? Exif);
+    public readonly record struct Layout(int Width, int Height, Range? Exif);
 
     private const byte App1 = 0xE1;
 
@@ -34,7 +34,7 @@ internal static class JpegStructure
     /// <exception cref="ImageFormatException">The structure is broken or cut short; the message names <paramref name="path"/>.</exception>
     public static Layout Read(ReadOnlySpan<byte> file, string path)
     {
-        (int Width, int Height, int Components)? frame = null;
+        (int Width, int Height)? frame = null;
         Range? exif = null;
         bool scanned = false;
         int position = 2;
@@ -52,7 +52,7 @@ internal static class JpegStructure
             {
                 if (frame is not { } found || !scanned)
                     throw Broken(path, "broken JPEG file (EOI before any image data)");
-                return new Layout(found.Width, found.Height, found.Components, exif);
+                return new Layout(found.Width, found.Height, exif);
             }
             if (code is Temporary or (>= FirstRestart and <= LastRestart)) continue;
 
@@ -69,10 +69,10 @@ internal static class JpegStructure
 
             if (IsFrameHeader(code))
             {
-                if (segment.Length < 6)
+                if (segment.Length < 5)
                     throw Broken(path, $"broken JPEG file (frame header 0x{code:X2} of {segment.Length} bytes)");
-                // Precision (1 byte), lines and samples per line (big-endian), then the component count.
-                frame = (BinaryPrimitives.ReadUInt16BigEndian(segment[3..]), BinaryPrimitives.ReadUInt16BigEndian(segment[1..]), segment[5]);
+                // Precision (1 byte), then lines and samples per line, big-endian.
+                frame = (BinaryPrimitives.ReadUInt16BigEndian(segment[3..]), BinaryPrimitives.ReadUInt16BigEndian(segment[1..]));
             }
             else if (code == App1 && exif == null && !scanned && segment.StartsWith("Exif\0"u8))
             {

@@ -3,15 +3,16 @@ using System.Buffers.Binary;
 namespace D2Sharp.Imaging;
 
 /// <summary>
-/// Checks a PNG's chunk structure before it is decoded, and reads its header (IHDR). stb_image does
-/// not check chunk CRCs and reads zeros past the end of a cut file (then reports a chunk type made
-/// of NUL bytes); these checks refuse such files first, with a readable reason.
+/// Checks a PNG's chunk structure before it is decoded, reads its header (IHDR) and finds the chunks
+/// <see cref="PngDecoder"/> and <see cref="ExifOrientation"/> need. A cut file or one with broken
+/// chunks is refused here, with a readable reason, before any pixel is decoded.
 /// </summary>
 /// <remarks>
 /// Refused as PIL refuses them: a chunk type that is not four letters or digits ("broken PNG
 /// file"), a bad CRC in a chunk before the image data (PIL checks those, not IDAT's), and image
 /// data cut short ("image file is truncated"). Refused where PIL is more lenient: a file without
-/// the IEND chunk (PIL loads it when the image data is complete; stb_image cannot).
+/// the IEND chunk (PIL loads it when the image data is complete; without IEND a cut after the image
+/// data cannot be told from a whole file).
 /// </remarks>
 internal static class PngStructure
 {
