@@ -10,7 +10,7 @@ namespace D2Sharp.Imaging;
 /// <remarks>
 /// The block is untrusted: every offset is checked against its length, only IFD0 is read (PIL looks
 /// nowhere else for the tag, so no chain of IFDs is followed) and its entry count is at most 65,535.
-/// PIL's rules, each checked against PIL on crafted blocks (<c>tests/fixtures/exif/make.py</c>):
+/// PIL's rules, each checked against PIL on crafted blocks (<c>tests/fixtures/pil_decode/make.py</c>):
 /// the TIFF header is <c>II*\0</c>, <c>MM\0*</c> or the swapped <c>MM*\0</c> / <c>II\0*</c>; IFD0 is
 /// read entry by entry and reading stops, keeping the entries before it, at the first entry that
 /// does not fit or whose out-of-line value lies past the end; entries of an unknown type or with a

@@ -2,7 +2,7 @@ namespace D2Sharp.Imaging;
 
 /// <summary>
 /// PIL 9.4's <c>convert("RGB")</c> of the modes a PNG opens as, applied to one row of unfiltered
-/// PNG samples. Each rule was checked against PIL on generated files (<c>tests/fixtures/png_modes/make.py</c>).
+/// PNG samples. Each rule was checked against PIL on generated files (<c>tests/fixtures/pil_decode/make.py</c>).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">

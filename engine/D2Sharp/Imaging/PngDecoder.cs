@@ -42,6 +42,11 @@ internal static class PngDecoder
             palette = PillowConvert.PaletteTable(plte);
         }
 
+        // Only a pixel limit raised far above the default lets a row of 16-bit RGBA outgrow one array.
+        long widestRow = RowBytes(header.Width, PillowConvert.Channels(header.ColorType) * header.BitDepth);
+        if (widestRow >= Array.MaxLength)
+            throw new ImageFormatException($"{path}: cannot decode image: a row of {header.Width} pixels takes {widestRow} bytes, more than one array holds");
+
         var rgb = new byte[(long)header.Width * header.Height * 3];
         using var inflater = new ZLibStream(ImageData(file, layout.ImageData), CompressionMode.Decompress);
         try
@@ -75,7 +80,7 @@ internal static class PngDecoder
         // An empty pass has no rows, not even filter bytes.
         if (width <= 0 || height <= 0) return;
         int bitsPerPixel = PillowConvert.Channels(header.ColorType) * header.BitDepth;
-        int rowBytes = (int)(((long)width * bitsPerPixel + 7) / 8);
+        int rowBytes = (int)RowBytes(width, bitsPerPixel);
         // Filters look back one whole pixel, or one byte when pixels are smaller.
         int back = Math.Max(1, bitsPerPixel / 8);
         var row = new byte[rowBytes + 1];
@@ -89,6 +94,8 @@ internal static class PngDecoder
             (row, previous) = (previous, row);
         }
     }
+
+    private static long RowBytes(int width, int bitsPerPixel) => ((long)width * bitsPerPixel + 7) / 8;
 
     /// <summary>Undoes the row's filter in place (PNG spec §9); byte 0 is the filter type, the previous row is already unfiltered.</summary>
     private static void Unfilter(byte[] row, byte[] previous, int back, string path)

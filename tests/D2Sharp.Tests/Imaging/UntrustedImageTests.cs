@@ -186,6 +186,21 @@ public class UntrustedImageTests
         }
     }
 
+    [Test]
+    public void PngRowLongerThanAnArrayIsRefusedBeforeAllocating()
+    {
+        // 16-bit RGBA, 400 million pixels wide: 3.2 GB a row, allowed only by a raised pixel limit.
+        string path = PathOf("wide.png");
+        PngFile.Write(path, 1, 1, PngFile.Rgba, new byte[8], bitDepth: 16);
+        byte[] bytes = File.ReadAllBytes(path);
+        SetPngSize(bytes, 400_000_000, 1);
+        File.WriteAllBytes(path, bytes);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(Refused(path, new ImageLoadOptions { MaxPixels = 400_000_000 }).Message, Does.Contain("more than one array holds"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+    }
+
     [TestCase(0L)]
     [TestCase(-1L)]
     [TestCase(long.MaxValue)]
