@@ -2,8 +2,9 @@
 # Coverage-guided fuzzing of D2Sharp's loaders with AFL++ and SharpFuzz.
 #   fuzz/run.sh [SECONDS] [TARGET ...]
 # SECONDS per target (default 60); targets: config checkpoint pth npy npz png jpeg (default: all).
-# Publishes fuzz/D2Sharp.Fuzz, instruments D2Sharp.dll and its parsers (YamlDotNet, Razorvine.Pickle,
-# StbImageSharp) with sharpfuzz, seeds each target with
+# Publishes fuzz/D2Sharp.Fuzz, instruments D2Sharp.dll (our own PNG, EXIF and npy readers) and the
+# managed parsers it hands untrusted bytes to (YamlDotNet, Razorvine.Pickle) with sharpfuzz; JPEG
+# pixels come from Skia's native libjpeg-turbo, which is fuzzed as a black box. Seeds each target with
 # fuzz/seeds.py, runs afl-fuzz for SECONDS, and prints one line per target (executions, edges
 # covered, crashes, hangs). Findings stay in artifacts/fuzz/<target>/findings; replay one with
 #   dotnet run --project fuzz/D2Sharp.Fuzz -- TARGET FILE   (uninstrumented: the instrumented build
@@ -23,7 +24,7 @@ rm -rf "$bin"
 dotnet publish fuzz/D2Sharp.Fuzz -c Release -o "$bin" --nologo -v quiet >/dev/null
 dotnet tool restore >/dev/null
 # D2Sharp and the parsers it hands untrusted bytes to are instrumented: their branches steer the fuzzer.
-for assembly in D2Sharp YamlDotNet Razorvine.Pickle StbImageSharp; do
+for assembly in D2Sharp YamlDotNet Razorvine.Pickle; do
   dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
 done
 python3 fuzz/seeds.py "$out/seeds"

@@ -4,7 +4,7 @@ namespace D2Sharp.Imaging;
 
 /// <summary>
 /// Checks a JPEG's marker structure before it is decoded, and reads its size from the frame header
-/// (SOFn). stb_image decodes a cut JPEG without complaint, filling the missing blocks; PIL refuses it
+/// (SOFn). Decoders left alone decode a cut JPEG, filling the missing blocks; PIL refuses it
 /// ("image file is truncated"). This walk refuses it too: every segment must be complete, and the
 /// entropy-coded data of every scan must end at a marker, the last one EOI.
 /// </summary>
@@ -14,6 +14,15 @@ namespace D2Sharp.Imaging;
 /// </remarks>
 internal static class JpegStructure
 {
+    /// <summary>
+    /// The frame's size, and the TIFF structure of the EXIF block PIL reads: the
+    /// data after "Exif\0\0" in the first APP1 segment before the first scan whose data starts
+    /// "Exif\0" (PIL's test; when the second NUL is missing the block has no TIFF header, so the range is empty).
+    /// </summary>
+    public readonly record struct Layout(int Width, int Height, Range? Exif);
+
+    private const byte App1 = 0xE1;
+
     private const byte MarkerPrefix = 0xFF;
     private const byte StartOfImage = 0xD8, EndOfImage = 0xD9, StartOfScan = 0xDA, Temporary = 0x01;
     private const byte FirstRestart = 0xD0, LastRestart = 0xD7;
@@ -21,11 +30,12 @@ internal static class JpegStructure
     /// <summary>SOI followed by the prefix of a marker.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> file) => file.Length >= 3 && file[0] == MarkerPrefix && file[1] == StartOfImage && file[2] == MarkerPrefix;
 
-    /// <summary>Walks every segment and scan up to EOI and returns the frame's size.</summary>
+    /// <summary>Walks every segment and scan up to EOI and returns the frame's size and where the EXIF block is.</summary>
     /// <exception cref="ImageFormatException">The structure is broken or cut short; the message names <paramref name="path"/>.</exception>
-    public static (int Width, int Height) Read(ReadOnlySpan<byte> file, string path)
+    public static Layout Read(ReadOnlySpan<byte> file, string path)
     {
-        (int Width, int Height)? size = null;
+        (int Width, int Height)? frame = null;
+        Range? exif = null;
         bool scanned = false;
         int position = 2;
         while (true)
@@ -40,9 +50,9 @@ internal static class JpegStructure
 
             if (code == EndOfImage)
             {
-                if (size == null || !scanned)
+                if (frame is not { } found || !scanned)
                     throw Broken(path, "broken JPEG file (EOI before any image data)");
-                return size.Value;
+                return new Layout(found.Width, found.Height, exif);
             }
             if (code is Temporary or (>= FirstRestart and <= LastRestart)) continue;
 
@@ -53,7 +63,8 @@ internal static class JpegStructure
                 throw Broken(path, $"broken JPEG file (marker 0x{code:X2} declares a {length}-byte segment)");
             if (file.Length - position < length)
                 throw Broken(path, $"image file is truncated (segment 0x{code:X2} declares {length} bytes but only {file.Length - position} remain)");
-            var segment = file.Slice(position + 2, length - 2);
+            int segmentStart = position + 2;
+            var segment = file.Slice(segmentStart, length - 2);
             position += length;
 
             if (IsFrameHeader(code))
@@ -61,11 +72,16 @@ internal static class JpegStructure
                 if (segment.Length < 5)
                     throw Broken(path, $"broken JPEG file (frame header 0x{code:X2} of {segment.Length} bytes)");
                 // Precision (1 byte), then lines and samples per line, big-endian.
-                size = (BinaryPrimitives.ReadUInt16BigEndian(segment[3..]), BinaryPrimitives.ReadUInt16BigEndian(segment[1..]));
+                frame = (BinaryPrimitives.ReadUInt16BigEndian(segment[3..]), BinaryPrimitives.ReadUInt16BigEndian(segment[1..]));
+            }
+            else if (code == App1 && exif == null && !scanned && segment.StartsWith("Exif\0"u8))
+            {
+                int prefix = segment.StartsWith("Exif\0\0"u8) ? 6 : segment.Length;
+                exif = new Range(segmentStart + prefix, segmentStart + segment.Length);
             }
             else if (code == StartOfScan)
             {
-                if (size == null)
+                if (frame == null)
                     throw Broken(path, "broken JPEG file (a scan before the frame header)");
                 position = EndOfScanData(file, position, path);
                 scanned = true;

@@ -3,15 +3,16 @@ using System.Buffers.Binary;
 namespace D2Sharp.Imaging;
 
 /// <summary>
-/// Checks a PNG's chunk structure before it is decoded, and reads its header (IHDR). stb_image does
-/// not check chunk CRCs and reads zeros past the end of a cut file (then reports a chunk type made
-/// of NUL bytes); these checks refuse such files first, with a readable reason.
+/// Checks a PNG's chunk structure before it is decoded, reads its header (IHDR) and finds the chunks
+/// <see cref="PngDecoder"/> and <see cref="ExifOrientation"/> need. A cut file or one with broken
+/// chunks is refused here, with a readable reason, before any pixel is decoded.
 /// </summary>
 /// <remarks>
 /// Refused as PIL refuses them: a chunk type that is not four letters or digits ("broken PNG
 /// file"), a bad CRC in a chunk before the image data (PIL checks those, not IDAT's), and image
 /// data cut short ("image file is truncated"). Refused where PIL is more lenient: a file without
-/// the IEND chunk (PIL loads it when the image data is complete; stb_image cannot).
+/// the IEND chunk (PIL loads it when the image data is complete; without IEND a cut after the image
+/// data cannot be told from a whole file).
 /// </remarks>
 internal static class PngStructure
 {
@@ -27,16 +28,26 @@ internal static class PngStructure
     public const int GreyColorType = 0, GreyAlphaColorType = 4;
 
     /// <summary>What the IHDR chunk says.</summary>
-    public readonly record struct Header(int Width, int Height, int BitDepth, int ColorType);
+    public readonly record struct Header(int Width, int Height, int BitDepth, int ColorType, int FilterMethod, int InterlaceMethod);
+
+    /// <summary>
+    /// The header and where the chunks that decoding needs lie in the file: the palette (the last
+    /// PLTE before the image data), every IDAT's data in order, and the eXIf chunk PIL's
+    /// <c>getexif()</c> reads (the last one before the image data; without one, the last after it,
+    /// which PIL reads only when it loads the rest of the file).
+    /// </summary>
+    public sealed record Layout(Header Header, Range? Palette, IReadOnlyList<Range> ImageData, Range? Exif);
 
     public static bool HasSignature(ReadOnlySpan<byte> file) => file.StartsWith(Signature);
 
-    /// <summary>Walks every chunk up to IEND and returns the IHDR fields.</summary>
+    /// <summary>Walks every chunk up to IEND and returns the IHDR fields and where the chunks that decoding needs are.</summary>
     /// <exception cref="ImageFormatException">The structure is broken or cut short; the message names <paramref name="path"/>.</exception>
-    public static Header Read(ReadOnlySpan<byte> file, string path)
+    public static Layout Read(ReadOnlySpan<byte> file, string path)
     {
         Header? header = null;
         bool inImageData = false;
+        Range? palette = null, exifBefore = null, exifAfter = null;
+        var imageData = new List<Range>();
         int position = Signature.Length;
         while (true)
         {
@@ -58,13 +69,24 @@ internal static class PngStructure
             {
                 if (name != "IHDR" || length != HeaderLength)
                     throw Broken(path, $"broken PNG file (the first chunk is {name} of {length} bytes, not a {HeaderLength}-byte IHDR)");
-                header = new Header(ReadDimension(data), ReadDimension(data[4..]), data[8], data[9]);
+                header = new Header(ReadDimension(data), ReadDimension(data[4..]), data[8], data[9], data[11], data[12]);
             }
-            if (name == "IDAT") inImageData = true;
+            var dataRange = new Range(position + 8, position + 8 + (int)length);
+            if (name == "IDAT")
+            {
+                inImageData = true;
+                imageData.Add(dataRange);
+            }
+            else if (name == "PLTE" && !inImageData) palette = dataRange;
+            else if (name == "eXIf")
+            {
+                if (inImageData) exifAfter = dataRange;
+                else exifBefore = dataRange;
+            }
             // PIL verifies the CRC of every chunk it parses before the image data.
             if (!inImageData && PngCrc.Compute(file.Slice(position + 4, 4 + (int)length)) != BinaryPrimitives.ReadUInt32BigEndian(file[(position + 8 + (int)length)..]))
                 throw Broken(path, $"broken PNG file (bad CRC in chunk {name})");
-            if (name == "IEND") return header.Value;
+            if (name == "IEND") return new Layout(header.Value, palette, imageData, exifBefore ?? exifAfter);
             position += ChunkOverhead + (int)length;
         }
     }

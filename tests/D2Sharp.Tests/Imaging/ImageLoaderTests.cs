@@ -85,13 +85,13 @@ public class ImageLoaderTests
     }
 
     [Test]
-    public void SixteenBitGreyIsRefused()
+    public void SixteenBitGreyIsClippedAsPilClipsIt()
     {
+        // PIL opens it as mode "I" and convert("RGB") clips: 256 becomes 255 (not 1, its high byte).
         string path = PathOf("grey16.png");
-        PngFile.Write(path, 2, 1, PngFile.Grey, [0x01, 0x00, 0x00, 0x80], bitDepth: 16);
+        PngFile.Write(path, 3, 1, PngFile.Grey, [0x01, 0x00, 0x00, 0x80, 0x00, 0xFF], bitDepth: 16);
 
-        var e = Assert.Throws<ImageFormatException>(() => ImageLoader.Load(path, "BGR"));
-        Assert.That(e!.Message, Does.Contain(path).And.Contain("16-bit"));
+        Assert.That(ImageLoader.Load(path, "RGB").Pixels, Is.EqualTo(new byte[] { 255, 255, 255, 128, 128, 128, 255, 255, 255 }));
     }
 
     [TestCase("L")]

@@ -114,7 +114,7 @@ public class UntrustedImageTests
     [Test]
     public void JpegCutAnywhereIsRefused()
     {
-        // stb_image alone decodes most of these, filling the missing blocks with grey.
+        // A decoder alone decodes most of these, filling the missing blocks with grey.
         byte[] whole = SampleJpeg();
         string path = PathOf("cut.jpg");
         for (int length = 1; length < whole.Length; length++)
@@ -138,7 +138,7 @@ public class UntrustedImageTests
     [Test]
     public void CutPngMessageHasNoNulBytes()
     {
-        // stb_image reads zeros past the end and reported "\0\0\0\0 PNG chunk not known".
+        // stb_image, the decoder before, read zeros past the end and reported "\0\0\0\0 PNG chunk not known".
         byte[] whole = File.ReadAllBytes(WritePng("whole.png", 9, 7));
         string path = PathOf("no-iend.png");
         File.WriteAllBytes(path, whole[..^12]);
@@ -184,6 +184,21 @@ public class UntrustedImageTests
                 Assert.That(e.Message.Where(char.IsControl), Is.Empty, e.Message);
             }
         }
+    }
+
+    [Test]
+    public void PngRowLongerThanAnArrayIsRefusedBeforeAllocating()
+    {
+        // 16-bit RGBA, 400 million pixels wide: 3.2 GB a row, allowed only by a raised pixel limit.
+        string path = PathOf("wide.png");
+        PngFile.Write(path, 1, 1, PngFile.Rgba, new byte[8], bitDepth: 16);
+        byte[] bytes = File.ReadAllBytes(path);
+        SetPngSize(bytes, 400_000_000, 1);
+        File.WriteAllBytes(path, bytes);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(Refused(path, new ImageLoadOptions { MaxPixels = 400_000_000 }).Message, Does.Contain("more than one array holds"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
     }
 
     [TestCase(0L)]

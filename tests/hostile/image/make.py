@@ -104,6 +104,13 @@ def main():
     lying = bytearray(whole_png)
     lying[33:37] = struct.pack(">I", 0x7FFFFFFF)  # IDAT's length field
     write("png_chunk_length_lie.png", bytes(lying))
+    # A zlib stream that asks for a preset dictionary (FLG's FDICT bit), which PNG never uses: zlib
+    # reports it as an error code, not as bad data (found by fuzz/run.sh png).
+    rows = b"".join(b"\0" + bytes(16 * 3) for _ in range(16))
+    stream = zlib.compress(rows, 9)
+    header = struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0)
+    write("png_zlib_dictionary.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+          + chunk(b"IDAT", b"\x78\xbb" + struct.pack(">I", 1) + stream[2:]) + chunk(b"IEND", b""))
     nul_type = bytearray(whole_png)
     nul_type[idat_end + 4:idat_end + 8] = b"\0\0\0\0"  # IEND's type made of NULs
     write("png_nul_chunk_type.png", bytes(nul_type))
