@@ -82,6 +82,29 @@ public static class ImageLoader
     private static Image Decode(string path, string format, ImageLoadOptions options)
     {
         byte[] encoded = InputFile.ReadAllBytes(path, (reason, inner) => new ImageFormatException($"{path}: {reason}", inner!));
+        return DecodeChecked(encoded, format, path, options);
+    }
+
+    /// <summary>
+    /// Decodes a PNG or JPEG held in memory (a request body, say), with the same checks as a file:
+    /// the content must be a PNG or a JPEG, the header's size is checked against
+    /// <paramref name="options"/>' <see cref="ImageLoadOptions.MaxPixels"/> before decoding, and cut or
+    /// corrupt data is refused as PIL refuses it.
+    /// </summary>
+    /// <param name="encoded">The encoded bytes; untrusted.</param>
+    /// <param name="format">"BGR" or "RGB" (Detectron2's <c>INPUT.FORMAT</c>).</param>
+    /// <param name="source">What the bytes are, for error messages (e.g. "request image").</param>
+    /// <param name="options">Limits; <see cref="ImageLoadOptions.Default"/> when null.</param>
+    /// <exception cref="ImageFormatException">The bytes are refused as described; the message starts with <paramref name="source"/>.</exception>
+    public static Image Decode(byte[] encoded, string format, string source, ImageLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        Image.CheckFormat(format, source);
+        return DecodeChecked(encoded, format, source, options ?? ImageLoadOptions.Default);
+    }
+
+    private static Image DecodeChecked(byte[] encoded, string format, string path, ImageLoadOptions options)
+    {
         var (width, height) = ReadStructure(encoded, path);
         CheckPixelCount(height, width, path, options);
         ImageResult decoded;
