@@ -136,8 +136,7 @@ internal sealed class ModelHost : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // The batch's requests get the error; the loop and the other requests go on.
-            if (e is not D2SharpException) ServingLog.BatchFailed(_log, e, Name, batch.Count);
+            // The batch's requests get the error (each call logs an unforeseen one); the loop goes on.
             foreach (var request in batch) request.Fail(e);
         }
     }
