@@ -104,7 +104,11 @@ internal sealed class RequestQueue(int capacity)
         return batch;
     }
 
-    /// <summary>Waits up to <paramref name="wait"/> for another request; false when none came (or the queue closed).</summary>
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for another request; false when none came, the queue
+    /// closed or <paramref name="cancellation"/> fired (the batch cut so far is then still returned,
+    /// so that its requests are answered rather than lost).
+    /// </summary>
     private async ValueTask<bool> WaitForMoreAsync(TimeSpan wait, CancellationToken cancellation)
     {
         if (wait <= TimeSpan.Zero) return false;
@@ -114,7 +118,7 @@ internal sealed class RequestQueue(int capacity)
         {
             return await _channel.Reader.WaitToReadAsync(timeout.Token);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return false;
         }
