@@ -123,22 +123,49 @@ public class DetectTests
         Assert.That(model.ClassNames, Has.Count.EqualTo(80).And.Contains("person"));
     }
 
-    /// <summary>The response the server must give for <paramref name="instances"/>: every field, the class names COCO's.</summary>
-    internal static DetectResponse Expected(Instances instances, long generation, string model = Model)
+    [TestCase("det_mask_rcnn_r50_fpn")]
+    [TestCase("det_keypoint_rcnn_r50_fpn")]
+    public async Task InstancesCarryMasksAsCocoRleAndKeypoints(string fixture)
     {
-        var names = DatasetMetadata.For("coco_2017_val", 80);
+        await using var server = await RunningServer.StartAsync(Fixtures.Model("heads", fixture));
+        using var session = Fixtures.Session(fixture);
+
+        var response = await server.Detector.DetectAsync(Fixtures.Detect("heads", Fixtures.Png(fixture)));
+
+        var instances = session.Run(Fixtures.Picture(fixture)).Instances![0];
+        Assert.That(instances.Count, Is.Positive);
+        Assert.That(instances.Masks != null || instances.Keypoints != null, "the fixture has a mask or keypoint head");
+        Assert.That(response, Is.EqualTo(Expected(instances, generation: 1, "heads", DatasetMetadata.For(session.Model.Config))));
+    }
+
+    /// <summary>
+    /// The response the server must give for <paramref name="instances"/>, every field written out
+    /// here: class names from <paramref name="metadata"/> (COCO's 80 by default), masks as COCO RLE,
+    /// keypoints as (x, y, score).
+    /// </summary>
+    internal static DetectResponse Expected(Instances instances, long generation, string model = Model, DatasetMetadata? metadata = null)
+    {
+        var names = metadata ?? DatasetMetadata.For("coco_2017_val", 80);
         var response = new DetectResponse { Model = model, Generation = generation, ImageHeight = instances.ImageHeight, ImageWidth = instances.ImageWidth };
         for (int k = 0; k < instances.Count; k++)
         {
             int cls = instances.Classes[k];
-            response.Instances.Add(new Instance
+            var instance = new Instance
             {
                 Box = new Box { X1 = instances.Boxes[4 * k], Y1 = instances.Boxes[4 * k + 1], X2 = instances.Boxes[4 * k + 2], Y2 = instances.Boxes[4 * k + 3] },
                 Score = instances.Scores[k],
                 ClassId = cls,
                 ClassName = names.ClassNames[cls],
                 CategoryId = names.CategoryIds[cls],
-            });
+            };
+            if (instances.Masks?[k] is { } mask)
+                instance.Mask = new CocoRle { Size = { instances.ImageHeight, instances.ImageWidth }, Counts = mask.ToCocoRleString() };
+            for (int j = 0; j < instances.KeypointsPerInstance; j++)
+            {
+                var point = instances.Keypoints.AsSpan((k * instances.KeypointsPerInstance + j) * 3, 3);
+                instance.Keypoints.Add(new Keypoint { X = point[0], Y = point[1], Score = point[2] });
+            }
+            response.Instances.Add(instance);
         }
         return response;
     }
