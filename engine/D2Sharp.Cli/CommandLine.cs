@@ -8,6 +8,8 @@ namespace D2Sharp.Cli;
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, string> _options = [];
+    // Every value of every option, in order, for the options that may be given more than once.
+    private readonly List<(string Option, string Value)> _values = [];
     private readonly HashSet<string> _flags = [];
 
     private const string OptsFlag = "--opts";
@@ -35,6 +37,7 @@ internal sealed class CommandLine
             {
                 if (i + 1 >= args.Count) throw new UsageException($"option {a} needs a value");
                 result._options[a] = args[++i];
+                result._values.Add((a, args[i]));
             }
             else if (flags.Contains(a))
             {
@@ -53,7 +56,11 @@ internal sealed class CommandLine
         return result;
     }
 
+    /// <summary>The option's value; the last one when it was given more than once.</summary>
     public string? Get(string option) => _options.GetValueOrDefault(option);
+
+    /// <summary>Every value of an option that may be repeated (<c>--model a=… --model b=…</c>), in order.</summary>
+    public IReadOnlyList<string> GetAll(string option) => _values.Where(v => v.Option == option).Select(v => v.Value).ToList();
 
     public string Require(string option) =>
         _options.TryGetValue(option, out var v) ? v : throw new UsageException($"missing required option {option}");

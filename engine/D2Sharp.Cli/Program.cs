@@ -25,6 +25,8 @@ namespace D2Sharp.Cli
                             [--format text|json]
               d2sharp soak --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE [--iterations N] [--clients C]
                            [--sessions shared|per-client] [--device D] [--threads T] [--scope S]
+              d2sharp serve (--config F [--weights W] | --model NAME=CONFIG[,weights=W] ...) [--opts K V ...] [--device D]
+                            [--port P] [--http-port P] [--max-batch N] [--max-delay-ms MS] [--queue-capacity N] ...
               d2sharp weights inspect F.pkl [--config F [--opts K V ...]]
               d2sharp zoo list [TEXT] | d2sharp zoo url CONFIG
               d2sharp info
@@ -34,7 +36,7 @@ namespace D2Sharp.Cli
             --verbose to any command for the stack trace of an internal error.
             """;
 
-        private static readonly string[] Commands = ["run", "visualize", "graph", "bench", "soak", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
+        private static readonly string[] Commands = ["run", "visualize", "graph", "bench", "soak", "serve", "info", "config show", "weights inspect", "export onnx", "zoo list", "zoo url"];
 
         /// <summary>The commands whose second word names the subcommand (<c>config show</c>, <c>zoo url</c>).</summary>
         private static bool IsGroup(string word) => word is "config" or "weights" or "export" or "zoo";
@@ -71,6 +73,7 @@ namespace D2Sharp.Cli
                 "graph" => new GraphCommand(),
                 "bench" => new BenchCommand(),
                 "soak" => new SoakCommand(),
+                "serve" => new ServeCommand(),
                 "info" => new InfoCommand(),
                 "config" when rest.FirstOrDefault() == "show" => new ConfigShowCommand(),
                 "weights" when rest.FirstOrDefault() == "inspect" => new WeightsInspectCommand(),

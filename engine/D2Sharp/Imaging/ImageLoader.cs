@@ -92,7 +92,28 @@ public static class ImageLoader
     private static Image Decode(string path, string format, ImageLoadOptions options)
     {
         byte[] encoded = InputFile.ReadAllBytes(path, (reason, inner) => new ImageFormatException($"{path}: {reason}", inner!));
-        var (pixels, height, width) = PillowReader.DecodeRgb(encoded, path, options);
+        return DecodeChecked(encoded, format, path, options);
+    }
+
+    /// <summary>
+    /// Decodes a PNG or JPEG held in memory (a request body, say), with the same checks and the
+    /// same PIL-exact decoding as a file.
+    /// </summary>
+    /// <param name="encoded">The encoded bytes; untrusted.</param>
+    /// <param name="format">"BGR" or "RGB" (Detectron2's <c>INPUT.FORMAT</c>).</param>
+    /// <param name="source">What the bytes are, for error messages (e.g. "request image").</param>
+    /// <param name="options">Limits; <see cref="ImageLoadOptions.Default"/> when null.</param>
+    /// <exception cref="ImageFormatException">The bytes are refused as a file would be; the message starts with <paramref name="source"/>.</exception>
+    public static Image Decode(byte[] encoded, string format, string source, ImageLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        Image.CheckFormat(format, source);
+        return DecodeChecked(encoded, format, source, options ?? ImageLoadOptions.Default);
+    }
+
+    private static Image DecodeChecked(byte[] encoded, string format, string source, ImageLoadOptions options)
+    {
+        var (pixels, height, width) = PillowReader.DecodeRgb(encoded, source, options);
         if (format == "BGR") SwapRedBlue(pixels);
         return new Image(pixels, height, width, format);
     }

@@ -227,6 +227,13 @@ public class CliTests
     [TestCase(new[] { "run", "--input", "x.png" }, 2, "missing required option --config")]
     [TestCase(new[] { "graph", "--config", "x.yaml", "--bogus" }, 2, "unknown option --bogus")]
     [TestCase(new[] { "graph", "--config", "x.yaml", "--scope", "heads" }, 2, "--scope must be backbone, rpn or detections")]
+    [TestCase(new[] { "serve" }, 2, "missing --config F or --model NAME=CONFIG")]
+    [TestCase(new[] { "serve", "--model", "x.yaml" }, 2, "--model takes NAME=CONFIG[,weights=W], got 'x.yaml'")]
+    [TestCase(new[] { "serve", "--model", "a=x.yaml,weight=w.pkl" }, 2, "unknown part 'weight=w.pkl'")]
+    [TestCase(new[] { "serve", "--config", "x.yaml", "--model", "a=y.yaml" }, 2, "not both")]
+    [TestCase(new[] { "serve", "--config", "x.yaml", "--port", "70000" }, 2, "--port takes a port from 0 to 65535")]
+    [TestCase(new[] { "serve", "--config", "x.yaml", "--port", "6000", "--http-port", "6000" }, 2, "--port and --http-port are both 6000")]
+    [TestCase(new[] { "serve", "--config", "x.yaml", "--host", "localhost" }, 2, "--host takes an IP address")]
     public void UsageErrorsExitWith2AndExplain(string[] args, int expectedCode, string message)
     {
         var (code, stdout, stderr) = Run(args);

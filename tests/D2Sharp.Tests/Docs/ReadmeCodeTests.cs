@@ -36,9 +36,13 @@ public class ReadmeCodeTests
     [TestCaseSource(nameof(CSharpBlocks))]
     public void ReadmeCSharpBlockCompiles(string code)
     {
-        // The runtime's own assemblies plus D2Sharp's, as a program that uses the package sees them.
+        // The runtime's own assemblies plus D2Sharp's (and the serving client's: D2Sharp.Serving,
+        // Grpc.Net.Client and what it builds on), as a program that uses the packages sees them.
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(InferenceSession).Assembly.Location)
+            .Concat(new[] { typeof(Serving.V1.Detector), typeof(Grpc.Net.Client.GrpcChannel), typeof(Grpc.Core.RpcException), typeof(Google.Protobuf.ByteString) }
+                .Select(type => type.Assembly.Location))
+            .Distinct()
             .Select(path => MetadataReference.CreateFromFile(path));
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var compilation = CSharpCompilation.Create("Readme",

@@ -223,6 +223,38 @@ public class UntrustedImageTests
         Assert.That(Refused(path, new ImageLoadOptions { MaxPixels = 100 }).Message, Does.Contain("200 pixels"));
     }
 
+    [Test]
+    public void BytesInMemoryDecodeAsTheirFileDoes()
+    {
+        string png = WritePng("memory.png", 9, 7);
+        string jpeg = PathOf("memory.jpg");
+        File.WriteAllBytes(jpeg, SampleJpeg());
+
+        foreach (string path in new[] { png, jpeg })
+        {
+            var fromBytes = ImageLoader.Decode(File.ReadAllBytes(path), "BGR", "request image");
+            var fromFile = ImageLoader.Load(path, "BGR");
+            Assert.That((fromBytes.Height, fromBytes.Width, fromBytes.Format), Is.EqualTo((fromFile.Height, fromFile.Width, "BGR")), path);
+            Assert.That(fromBytes.Pixels, Is.EqualTo(fromFile.Pixels), path);
+        }
+    }
+
+    [Test]
+    public void BytesInMemoryAreRefusedAsFilesAreNamingTheirSource()
+    {
+        byte[] bomb = File.ReadAllBytes(WritePng("bomb.png", 4, 4));
+        SetPngSize(bomb, 100_000, 100_000);
+        byte[] whole = File.ReadAllBytes(WritePng("whole.png", 9, 7));
+
+        foreach (var (bytes, reason) in new[] { (bomb, "decompression bomb"), (whole[..^20], "truncated"), ("GIF89a"u8.ToArray(), "neither a PNG nor a JPEG") })
+        {
+            var e = Assert.Throws<ImageFormatException>(() => ImageLoader.Decode(bytes, "BGR", "request image"));
+            Assert.That(e!.Message, Does.StartWith("request image: ").And.Contain(reason));
+        }
+        Assert.That(Assert.Throws<ImageFormatException>(() => ImageLoader.Decode(whole, "BGR", "request image", new ImageLoadOptions { MaxPixels = 62 }))!.Message,
+            Does.Contain("63 pixels"));
+    }
+
     /// <summary>Rewrites IHDR's width and height and its CRC, so only the declared size is hostile.</summary>
     private static void SetPngSize(byte[] png, int width, int height)
     {

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using D2Sharp.Backends;
+using D2Sharp.Config;
+using D2Sharp.Runtime;
+using D2Sharp.Serving;
+using Microsoft.Extensions.Logging;
+
+namespace D2Sharp.Cli.Commands;
+
+/// <summary>
+/// <c>d2sharp serve</c>: the models behind a gRPC and HTTP/JSON API with dynamic batching, until
+/// Ctrl-C or SIGTERM (the requests in progress are answered first).
+/// </summary>
+internal sealed class ServeCommand : ICommand
+{
+    public string Help => """
+        d2sharp serve (--config F [--weights W] | --model NAME=CONFIG[,weights=W] ...) [--opts K V ...]
+                      [--device D] [--precision P] [--threads T] [--scope S] [--host ADDRESS]
+                      [--port P] [--http-port P] [--max-batch N] [--max-delay-ms MS] [--queue-capacity N]
+
+        Loads the models once and serves them: gRPC (the d2sharp.v1.Detector service of
+        protos/d2sharp/v1/detector.proto, and grpc.health.v1) on --port, and over HTTP/1.1 on
+        --http-port the same API as JSON (POST /v1/models/NAME:detect with {"image": "<base64 PNG or
+        JPEG>"}), /healthz (alive), /readyz (every model loaded) and /metrics (Prometheus). Prints
+        one line with both addresses when every model serves; Ctrl-C or SIGTERM stops it after the
+        requests in progress are answered.
+          --config F        one model, named after the file (faster_rcnn for faster_rcnn.yaml)
+          --weights W       its checkpoint (.pkl or .pth); without it MODEL.WEIGHTS when set, as
+                            d2sharp run, else weights initialised deterministically
+          --model NAME=CONFIG[,weights=W]
+                            a model called NAME in requests; repeat for several models
+          --opts K V ...    config overrides for every model (e.g. MODEL.ROI_HEADS.SCORE_THRESH_TEST 0.5)
+          --device D        cpu, reference, cuda[:N] or auto; default: each config's MODEL.DEVICE,
+                            Detectron2's "cuda" read as auto
+          --precision P     cuda only: fp32 (default) or tf32
+          --threads T       worker threads per model (default: one per processor)
+          --scope S         detections (default): instances (Detect) and features; backbone or
+                            rpn: features only
+          --host ADDRESS    the IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+          --port P          gRPC port (default 5000); 0 picks a free port, printed when ready
+          --http-port P     HTTP/1.1 port (default: --port + 1, or a free one with --port 0)
+          --max-batch N     the most requests run together as one batch (default 1: no batching);
+                            only images that run at the same padded size share a batch
+          --max-delay-ms MS how long a batch waits for more requests after its first (default 5)
+          --queue-capacity N
+                            requests waiting per model before new ones get RESOURCE_EXHAUSTED
+                            (HTTP 429) (default 64)
+        """;
+
+    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    {
+        var cl = CommandLine.Parse(args, ["--config", "--weights", "--model", "--device", "--precision", "--threads", "--scope", "--host",
+            "--port", "--http-port", "--max-batch", "--max-delay-ms", "--queue-capacity"]);
+        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
+        var listen = cl.Get("--host") is { } host
+            ? IPAddress.TryParse(host, out var address) ? address : throw new UsageException($"--host takes an IP address (127.0.0.1, 0.0.0.0, ::), got '{host}'")
+            : IPAddress.Loopback;
+        int port = cl.Get("--port") is { } p ? ParsePort(p, "--port") : 5000;
+        int? httpPort = cl.Get("--http-port") is { } h ? ParsePort(h, "--http-port") : null;
+        if (port != 0 && httpPort == port) throw new UsageException($"--port and --http-port are both {port}");
+        int maxBatch = cl.Get("--max-batch") is { } batch ? GraphCommand.ParsePositive(batch, "--max-batch") : 1;
+        int maxDelay = cl.Get("--max-delay-ms") is { } delay ? ParseNonNegative(delay, "--max-delay-ms") : 5;
+        int capacity = cl.Get("--queue-capacity") is { } c ? GraphCommand.ParsePositive(c, "--queue-capacity") : 64;
+        var options = new ServingOptions
+        {
+            // Last: reading the configs is the first thing that can fail for a reason other than usage.
+            Models = Models(cl),
+            ListenAddress = listen,
+            Port = port,
+            HttpPort = httpPort,
+            MaxBatch = maxBatch,
+            MaxDelay = TimeSpan.FromMilliseconds(maxDelay),
+            QueueCapacity = capacity,
+        };
+        return Serve(options, output).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> Serve(ServingOptions options, TextWriter output)
+    {
+        using var stop = new CancellationTokenSource();
+        // Ctrl-C and SIGTERM (what container runtimes send) both stop gracefully instead of killing the process.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        await using var server = await ServingHost.StartAsync(options, Logging);
+        await Task.WhenAny(server.Ready, Task.Delay(Timeout.Infinite, stop.Token));
+        if (server.Ready.IsFaulted) await server.Ready; // the load's typed error: exit 1 with its message
+        if (server.Ready.IsCompletedSuccessfully)
+        {
+            var listed = await server.Models.ListModelsAsync(CancellationToken.None);
+            var models = string.Join(", ", listed.Models.Select(m => $"{m.Name} ({m.Device})"));
+            output.WriteLine($"d2sharp serve: ready: gRPC {server.GrpcAddress}, HTTP/JSON {server.HttpAddress}; models: {models}; " +
+                $"max batch {options.MaxBatch}; Ctrl-C stops");
+            output.Flush();
+        }
+        await server.WaitForShutdownAsync(stop.Token);
+        output.WriteLine("d2sharp serve: stopped");
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>The server's log on stderr: D2Sharp's from Information (loads, reloads), ASP.NET Core's and gRPC's warnings and errors.</summary>
+    private static void Logging(ILoggingBuilder logging) => logging
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Grpc", LogLevel.Warning)
+        .AddSimpleConsole(console => console.SingleLine = true)
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+
+    private static List<ModelSource> Models(CommandLine cl)
+    {
+        var specs = cl.GetAll("--model");
+        string? single = cl.Get("--config");
+        if (single != null && specs.Count > 0) throw new UsageException("give either --config (one model) or --model NAME=CONFIG (one or more), not both");
+        if (single == null && specs.Count == 0) throw new UsageException("missing --config F or --model NAME=CONFIG");
+        if (single == null && cl.Get("--weights") != null) throw new UsageException("--weights goes with --config; with --model write NAME=CONFIG,weights=W");
+        var parsed = single != null
+            ? [(Path.GetFileNameWithoutExtension(single), single, cl.Get("--weights"))]
+            : specs.Select(ParseModel).ToList();
+        var session = ModelSource.DefaultSession with
+        {
+            Threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0,
+            Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
+            Scope = cl.Get("--scope") is { } scope ? GraphCommand.ParseScope(scope) : ModelSource.DefaultSession.Scope,
+        };
+        return parsed.Select(m =>
+        {
+            // Read here so that a bad config or a missing checkpoint fails before the server starts, naming the file.
+            var cfg = ConfigLoader.Load(m.Config, cl.Opts);
+            return new ModelSource(m.Name, m.Config, ConfigRunSettings.Weights(cfg, m.Weights), cl.Opts,
+                session with { Device = ConfigRunSettings.Device(cfg, cl.Get("--device")) });
+        }).ToList();
+    }
+
+    /// <summary><c>NAME=CONFIG[,weights=W]</c>.</summary>
+    private static (string Name, string Config, string? Weights) ParseModel(string spec)
+    {
+        int equals = spec.IndexOf('=');
+        if (equals <= 0) throw new UsageException($"--model takes NAME=CONFIG[,weights=W], got '{spec}'");
+        var parts = spec[(equals + 1)..].Split(',');
+        string? weights = null;
+        foreach (var part in parts.Skip(1))
+        {
+            if (!part.StartsWith("weights=", StringComparison.Ordinal)) throw new UsageException($"--model {spec}: unknown part '{part}'; the form is NAME=CONFIG[,weights=W]");
+            weights = part["weights=".Length..];
+        }
+        if (parts[0].Length == 0) throw new UsageException($"--model {spec}: no config file");
+        return (spec[..equals], parts[0], weights);
+    }
+
+    private static int ParsePort(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= IPEndPoint.MaxPort
+            ? port : throw new UsageException($"{option} takes a port from 0 to {IPEndPoint.MaxPort}, got '{text}'");
+
+    private static int ParseNonNegative(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value)
+            ? value : throw new UsageException($"{option} takes a whole number of 0 or more, got '{text}'");
+}
