@@ -14,6 +14,9 @@ namespace D2Sharp.Serving;
 public sealed record ModelSource(string Name, string ConfigPath, string? WeightsPath = null, IReadOnlyList<string>? Opts = null,
     SessionOptions? Session = null)
 {
-    /// <summary>A served model computes the instances by default (the library's default scope is the backbone).</summary>
+    /// <summary>
+    /// A served model computes the instances by default, whatever its checkpoint holds: a checkpoint
+    /// without the heads fails at start rather than serving a smaller model than the client asks for.
+    /// </summary>
     public static SessionOptions DefaultSession { get; } = new() { Scope = Modeling.ModelScope.Detections };
 }
