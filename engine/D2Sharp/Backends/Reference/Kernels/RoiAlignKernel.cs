@@ -4,28 +4,15 @@ using D2Sharp.Ops;
 namespace D2Sharp.Backends.Reference.Kernels;
 
 /// <summary>
-/// <see cref="RoiAlign"/>: one box (output row) at a time, parallel over the rows; each bin sums
+/// <see cref="RoiAlign"/>, one box at a time (<see cref="RoiPoolerKernel{TOp}"/>): each bin sums
 /// its samples' bilinear values channel by channel in float32, in torchvision's order, then
 /// divides by the sample count. The CPU backend's kernel overrides just those two channel loops.
 /// </summary>
-internal class RoiAlignKernel : HostKernel
+internal class RoiAlignKernel : RoiPoolerKernel<RoiAlign>
 {
-    public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
-
-    public override void Row(KernelArgs args, int index, int worker)
+    protected override void Pool(RoiAlign op, FeatureMap x, int n, ReadOnlySpan<float> box, float scale, FeatureMap y, int index)
     {
-        var op = (RoiAlign)args.Op;
-        var y = args.Out(0);
-        int perImage = args.Inputs[op.Levels].Shape[1], n = index / perImage, r = index % perImage;
-        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
-        int level = r < args.Inputs[op.Levels + 1].Span<int>()[n] ? op.LevelIndex(box[0], box[1], box[2], box[3]) : -1;
-        if (level < 0)
-        {
-            y.Pixels(index, 0, 0, y.H * y.W).Clear();
-            return;
-        }
-        var x = args.In(level);
-        var s = new RoiAlignSampling(op, box, op.Scales[level]);
+        var s = new RoiAlignSampling(op, box, scale);
         for (int ph = 0; ph < op.OutputSize; ph++)
             for (int pw = 0; pw < op.OutputSize; pw++)
             {

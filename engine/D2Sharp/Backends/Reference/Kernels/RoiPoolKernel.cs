@@ -4,30 +4,16 @@ using D2Sharp.Ops;
 namespace D2Sharp.Backends.Reference.Kernels;
 
 /// <summary>
-/// <see cref="RoiPool"/>: one box (output row) at a time, parallel over the rows; each bin's pixel
+/// <see cref="RoiPool"/>, one box at a time (<see cref="RoiPoolerKernel{TOp}"/>): each bin's pixel
 /// range in torchvision's float32 arithmetic, then its maximum channel by channel. The CPU
 /// backend's kernel overrides just that channel loop. Corners and bin edges are whole numbers
 /// kept in double (torchvision's ints), so a box far outside the map, or a NaN one, clamps to an
 /// empty range instead of overflowing.
 /// </summary>
-internal class RoiPoolKernel : HostKernel
+internal class RoiPoolKernel : RoiPoolerKernel<RoiPool>
 {
-    public override void Run(KernelArgs args) => args.Parallel(args.Outputs[0].Shape[0]);
-
-    public override void Row(KernelArgs args, int index, int worker)
+    protected override void Pool(RoiPool op, FeatureMap x, int n, ReadOnlySpan<float> box, float scale, FeatureMap y, int index)
     {
-        var op = (RoiPool)args.Op;
-        var y = args.Out(0);
-        int perImage = args.Inputs[op.Levels].Shape[1], n = index / perImage, r = index % perImage;
-        var box = args.Inputs[op.Levels].Span<float>().Slice(index * 4, 4);
-        int level = r < args.Inputs[op.Levels + 1].Span<int>()[n] ? op.LevelIndex(box[0], box[1], box[2], box[3]) : -1;
-        if (level < 0)
-        {
-            y.Pixels(index, 0, 0, y.H * y.W).Clear();
-            return;
-        }
-        var x = args.In(level);
-        float scale = op.Scales[level];
         double startX = Corner(box[0], scale), startY = Corner(box[1], scale);
         // The end pixel is included, and a box whose corners cross is one pixel.
         float binW = (float)Math.Max(Corner(box[2], scale) - startX + 1, 1) / op.OutputSize;
