@@ -39,6 +39,18 @@ public class DetectionsFixtureTests
     [TestCaseSource(nameof(Cases))]
     public void EveryStageMatchesDetectron2(string caseName) => AssertEveryStageMatches(caseName, "cpu");
 
+    /// <summary>The whole model's parameters are the checkpoint's keys, every one: nothing missing, nothing unused.</summary>
+    [TestCaseSource(typeof(FixtureCase), nameof(FixtureCase.Detection))]
+    public void TheWholeModelUsesEveryCheckpointKey(string caseName)
+    {
+        var c = FixtureCase.Load(caseName);
+        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
+        var (_, match) = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl"));
+        Assert.That(match.Unused, Is.Empty);
+        Assert.That(match.Defaulted, Is.Empty);
+        Assert.That(match.Parameters.Count, Is.EqualTo(model.Graph.Parameters.Count()));
+    }
+
     /// <summary>The whole check of one case on one device (the Cuda tests run it with <c>cuda</c>).</summary>
     internal static void AssertEveryStageMatches(string caseName, string device)
     {
