@@ -98,7 +98,11 @@ Task("DeviceBundle")
             Runtime = "linux-x64",
             SelfContained = true,
             OutputDirectory = staging,
+            // The GPU machine reads English: no satellite resource assemblies (Roslyn's alone are 13 languages).
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("SatelliteResourceLanguages", "en"),
         });
+    // Symbols and XML docs are not needed to run the check; the bundle travels with the working tree (64 MiB in all).
+    DeleteFiles(GetFiles($"{staging}/*.pdb").Concat(GetFiles($"{staging}/*.xml")));
     var tar = device + File("d2sharp-device.tar.xz");
     if (StartProcess("tar", new ProcessSettings { Arguments = $"-cJf {tar} -C {staging} .", EnvironmentVariables = new Dictionary<string, string> { ["XZ_OPT"] = "-9 -T2" } }) != 0)
         throw new Exception("tar failed");
