@@ -17,7 +17,8 @@ namespace D2Sharp.Runtime;
 /// already-normalised NCHW tensors, and returns every graph output. Each padded input size gets
 /// its own plan, made on first use with no weight work and kept for the <see cref="MaxCachedPlans"/>
 /// most recently used sizes; all plans share one arena that grows to the largest. Runs on one
-/// session are serialised; use one session per concurrent caller for parallel throughput.
+/// session are serialised, in the order they were called; use one session per concurrent caller
+/// for parallel throughput.
 /// </summary>
 public sealed class InferenceSession : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class InferenceSession : IDisposable
     private readonly IBoundModel _bound;
     // Most recently used first.
     private readonly LinkedList<((Entry Entry, int N, int H, int W) Key, IPlanExecutor Executor)> _executors = new();
-    private readonly Lock _gate = new();
+    private readonly FifoGate _gate = new();
     // Staging for inputs that need padding, grown to the largest seen, so a repeated size allocates nothing.
     private byte[] _pixels = [];
     private int[] _sizes = [];
@@ -84,7 +85,7 @@ public sealed class InferenceSession : IDisposable
 
     internal int CachedPlans
     {
-        get { lock (_gate) return _executors.Count; }
+        get { using (_gate.Enter()) return _executors.Count; }
     }
 
     /// <summary>
@@ -173,7 +174,7 @@ public sealed class InferenceSession : IDisposable
     public InferenceResult Run(IReadOnlyList<Image> images, CancellationToken cancellation)
     {
         var resized = images.Select(Resize).ToArray();
-        lock (_gate)
+        using (_gate.Enter())
         {
             var (executor, elapsed) = RunImages(resized, cancellation);
             return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), images.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
@@ -196,7 +197,7 @@ public sealed class InferenceSession : IDisposable
     /// </summary>
     public RunInfo RunInto(IReadOnlyList<Image> images, OutputBuffers outputs)
     {
-        lock (_gate)
+        using (_gate.Enter())
         {
             for (int i = 0; i < images.Count; i++)
             {
@@ -218,7 +219,7 @@ public sealed class InferenceSession : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled between two of the plan's ops.</exception>
     public InferenceResult RunNormalized(Tensor input, CancellationToken cancellation = default)
     {
-        lock (_gate)
+        using (_gate.Enter())
         {
             var (executor, elapsed) = RunTensor(input, cancellation);
             var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
@@ -234,7 +235,7 @@ public sealed class InferenceSession : IDisposable
     /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
     public RunInfo RunNormalizedInto(Tensor input, OutputBuffers outputs)
     {
-        lock (_gate)
+        using (_gate.Enter())
         {
             var (executor, elapsed) = RunTensor(input, CancellationToken.None);
             return Deliver(executor, outputs, elapsed);
@@ -410,7 +411,7 @@ public sealed class InferenceSession : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        using (_gate.Enter())
         {
             if (_disposed) return;
             _disposed = true;
