@@ -23,7 +23,7 @@ internal sealed class ServeCommand : ICommand
         d2sharp serve (--config F [--weights W] | --model NAME=CONFIG[,weights=W] ...) [--opts K V ...]
                       [--device D] [--precision P] [--threads T] [--scope S] [--host ADDRESS]
                       [--port P] [--http-port P] [--max-batch N] [--max-delay-ms MS] [--queue-capacity N]
-                      [--cluster localhost[:PORT] | --cluster redis://HOST:PORT [--silo-port P] [--gateway-port P]]
+                      [--cluster localhost[:PORT] | redis://HOST:PORT] [--silo-port P] [--gateway-port P]
 
         Loads the models once and serves them: gRPC (the d2sharp.v1.Detector service of
         protos/d2sharp/v1/detector.proto, and grpc.health.v1) on --port, and over HTTP/1.1 on
