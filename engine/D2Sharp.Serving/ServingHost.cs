@@ -46,8 +46,12 @@ public sealed class ServingHost : IAsyncDisposable
     /// <param name="options">The models and the batching; checked first.</param>
     /// <param name="logging">Where the server and the sessions log; none when null.</param>
     /// <param name="cancellation">Cancels the start.</param>
+    /// <param name="extend">
+    /// Adds to the server's host after its own services, e.g. an Orleans silo and a cluster's
+    /// <see cref="IModelRouter"/>, which then replaces <see cref="LocalModelRouter"/> as the one the API calls.
+    /// </param>
     public static async Task<ServingHost> StartAsync(ServingOptions options, Action<ILoggingBuilder>? logging = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Action<IHostApplicationBuilder>? extend = null)
     {
         options.Validate();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -62,6 +66,7 @@ public sealed class ServingHost : IAsyncDisposable
         });
         logging?.Invoke(builder.Logging);
         AddServices(builder.Services, options);
+        extend?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGrpcService<DetectorService>();
@@ -82,12 +87,8 @@ public sealed class ServingHost : IAsyncDisposable
     private static void AddServices(IServiceCollection services, ServingOptions options)
     {
         services.AddRouting();
-        services.AddSingleton<ServingMetrics>();
-        services.AddSingleton(provider => new LocalModelRouter(options, provider.GetRequiredService<ServingMetrics>(), provider.GetRequiredService<ILoggerFactory>()));
-        // The seam: the services ask an IModelRouter; a cluster registers its own here.
-        services.AddSingleton<IModelRouter>(provider => provider.GetRequiredService<LocalModelRouter>());
+        AddLocalModels(services, options);
         services.AddSingleton<CallObserver>();
-        services.AddHostedService<ModelLoader>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = options.MaxMessageBytes).AddJsonTranscoding();
         services.AddGrpcHealthChecks().AddCheck<ModelsReadyCheck>("models", tags: [ModelsReadyCheck.Tag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -95,6 +96,25 @@ public sealed class ServingHost : IAsyncDisposable
             // Scrapes see every request answered before them (the exporter caches for 300 ms by default).
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
     }
+
+    /// <summary>
+    /// Registers <paramref name="options"/>' models in a host without the API: a <see cref="LocalModelRouter"/>
+    /// (also as the <see cref="IModelRouter"/>), its metrics, and the hosted service that loads the
+    /// models once the host has started. A cluster's silos hold their models this way.
+    /// </summary>
+    public static void AddLocalModels(IServiceCollection services, ServingOptions options)
+    {
+        options.Validate();
+        services.AddMetrics();
+        services.AddSingleton<ServingMetrics>();
+        services.AddSingleton(provider => new LocalModelRouter(options, provider.GetRequiredService<ServingMetrics>(), provider.GetRequiredService<ILoggerFactory>()));
+        // The seam: the services ask an IModelRouter; a cluster registers its own after this one.
+        services.AddSingleton<IModelRouter>(provider => provider.GetRequiredService<LocalModelRouter>());
+        services.AddHostedService<ModelLoader>();
+    }
+
+    /// <summary>The server's services (an extension's, such as a silo's, among them).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Waits until the server is asked to stop (<paramref name="cancellation"/>, or a model failing to load), then stops it.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellation) => _app.WaitForShutdownAsync(cancellation);

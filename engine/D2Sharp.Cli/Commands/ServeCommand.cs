@@ -2,10 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using D2Sharp.Backends;
+using D2Sharp.Cluster;
 using D2Sharp.Config;
 using D2Sharp.Runtime;
 using D2Sharp.Serving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace D2Sharp.Cli.Commands;
 
@@ -19,6 +23,7 @@ internal sealed class ServeCommand : ICommand
         d2sharp serve (--config F [--weights W] | --model NAME=CONFIG[,weights=W] ...) [--opts K V ...]
                       [--device D] [--precision P] [--threads T] [--scope S] [--host ADDRESS]
                       [--port P] [--http-port P] [--max-batch N] [--max-delay-ms MS] [--queue-capacity N]
+                      [--cluster localhost[:PORT] | redis://HOST:PORT] [--silo-port P] [--gateway-port P]
 
         Loads the models once and serves them: gRPC (the d2sharp.v1.Detector service of
         protos/d2sharp/v1/detector.proto, and grpc.health.v1) on --port, and over HTTP/1.1 on
@@ -47,12 +52,20 @@ internal sealed class ServeCommand : ICommand
           --queue-capacity N
                             requests waiting per model before new ones get RESOURCE_EXHAUSTED
                             (HTTP 429) (default 64)
+          --cluster M       also be a silo of an Orleans cluster whose every silo serves the same
+                            models; each request goes to the least-loaded silo's worker, and is
+                            retried once on another when that silo dies. M is localhost (silos on
+                            this host; the first, on silo port 11111, is the primary the others
+                            join; localhost:PORT names another primary port) or redis://HOST:PORT
+                            (membership in that Redis server; silos on any hosts)
+          --silo-port P     the port silos talk on (default 11111 with localhost, else 0); 0 picks a free one
+          --gateway-port P  the port Orleans clients connect to (default 30000 with localhost, else 0)
         """;
 
     public int Execute(IReadOnlyList<string> args, TextWriter output)
     {
         var cl = CommandLine.Parse(args, ["--config", "--weights", "--model", "--device", "--precision", "--threads", "--scope", "--host",
-            "--port", "--http-port", "--max-batch", "--max-delay-ms", "--queue-capacity"]);
+            "--port", "--http-port", "--max-batch", "--max-delay-ms", "--queue-capacity", "--cluster", "--silo-port", "--gateway-port"]);
         if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
         var listen = cl.Get("--host") is { } host
             ? IPAddress.TryParse(host, out var address) ? address : throw new UsageException($"--host takes an IP address (127.0.0.1, 0.0.0.0, ::), got '{host}'")
@@ -74,24 +87,54 @@ internal sealed class ServeCommand : ICommand
             MaxDelay = TimeSpan.FromMilliseconds(maxDelay),
             QueueCapacity = capacity,
         };
-        return Serve(options, output).GetAwaiter().GetResult();
+        return Serve(options, Cluster(cl, listen), output).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> Serve(ServingOptions options, TextWriter output)
+    /// <summary>The silo this process also is, with <c>--cluster</c>; null without.</summary>
+    private static (ClusterMembership Membership, SiloEndpoints Endpoints)? Cluster(CommandLine cl, IPAddress listen)
+    {
+        if (cl.Get("--cluster") is not { } text)
+        {
+            if (cl.Get("--silo-port") != null || cl.Get("--gateway-port") != null) throw new UsageException("--silo-port and --gateway-port go with --cluster");
+            return null;
+        }
+        ClusterMembership membership;
+        try
+        {
+            membership = ClusterMembership.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--cluster {e.Message}");
+        }
+        // Development clustering: the first silo takes Orleans' default ports and is the primary the others find.
+        bool local = membership.Redis == null;
+        int siloPort = cl.Get("--silo-port") is { } s ? ParsePort(s, "--silo-port") : local ? ClusterMembership.DefaultPrimaryPort : 0;
+        int gatewayPort = cl.Get("--gateway-port") is { } g ? ParsePort(g, "--gateway-port") : local ? 30000 : 0;
+        if (siloPort != 0 && siloPort == gatewayPort) throw new UsageException($"--silo-port and --gateway-port are both {siloPort}");
+        return (membership, new SiloEndpoints(local ? IPAddress.Loopback : listen, siloPort, gatewayPort));
+    }
+
+    private static async Task<int> Serve(ServingOptions options, (ClusterMembership Membership, SiloEndpoints Endpoints)? cluster, TextWriter output)
     {
         using var stop = new CancellationTokenSource();
         // Ctrl-C and SIGTERM (what container runtimes send) both stop gracefully instead of killing the process.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        await using var server = await ServingHost.StartAsync(options, Logging);
+        Action<IHostApplicationBuilder>? silo = cluster is (var membership, var endpoints)
+            ? builder => ClusterHosting.AddClusterSilo(builder, membership, endpoints, [.. options.Models.Select(m => m.Name)])
+            : null;
+        await using var server = await ServingHost.StartAsync(options, Logging, extend: silo);
         await Task.WhenAny(server.Ready, Task.Delay(Timeout.Infinite, stop.Token));
         if (server.Ready.IsFaulted) await server.Ready; // the load's typed error: exit 1 with its message
         if (server.Ready.IsCompletedSuccessfully)
         {
             var listed = await server.Models.ListModelsAsync(CancellationToken.None);
             var models = string.Join(", ", listed.Models.Select(m => $"{m.Name} ({m.Device})"));
+            string member = cluster is (var m, _)
+                ? $"; silo {server.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint} of cluster {m}" : "";
             output.WriteLine($"d2sharp serve: ready: gRPC {server.GrpcAddress}, HTTP/JSON {server.HttpAddress}; models: {models}; " +
-                $"max batch {options.MaxBatch}; Ctrl-C stops");
+                $"max batch {options.MaxBatch}{member}; Ctrl-C stops");
             output.Flush();
         }
         await server.WaitForShutdownAsync(stop.Token);
@@ -110,6 +153,7 @@ internal sealed class ServeCommand : ICommand
         .SetMinimumLevel(LogLevel.Information)
         .AddFilter("Microsoft", LogLevel.Warning)
         .AddFilter("Grpc", LogLevel.Warning)
+        .AddFilter("Orleans", LogLevel.Warning)
         .AddSimpleConsole(console => console.SingleLine = true)
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
