@@ -19,7 +19,9 @@ public static class IntermediateArrays
 {
     public static IReadOnlyList<KeyValuePair<string, Tensor>> Of(InferenceResult result, ModelGraph graph)
     {
-        var byValue = result.Outputs.ToDictionary(o => graph.Output(o.Key), o => o.Value);
+        // A value marked as an output under two names has one tensor: the first name's.
+        var byValue = new Dictionary<Value, Tensor>();
+        foreach (var (name, tensor) in result.Outputs) byValue.TryAdd(graph.Output(name), tensor);
         int images = result.ImageSizes.Count;
         var arrays = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, tensor) in result.Outputs)
