@@ -153,7 +153,7 @@ internal sealed class RunCommand : ICommand
             float minScore = cl.Get("--min-score") is { } m
                 ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
                 : 0.5f;
-            var (drawn, labelled) = Visualizer.Draw(OriginalImage(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
+            var (drawn, labelled) = Visualizer.Draw(ImageLoader.Load(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
             log.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} " + (instances[0].AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
                 (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
         }
@@ -265,16 +265,6 @@ internal sealed class RunCommand : ICommand
             ModelScope.Rpn => output.StartsWith("proposals_", StringComparison.Ordinal),
             _ => false,
         };
-
-    /// <summary>The input image at its own size (what the instances' coordinates refer to).</summary>
-    private static Image OriginalImage(string path, string inputFormat)
-    {
-        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return ImageLoader.Load(path, "RGB");
-        var array = Npy.Read(path);
-        if (array.DType != "|u1" || array.Shape.Length != 3)
-            throw new UsageException("--visualize needs an image input (.png, .jpg or a uint8 H×W×3 .npy), not a normalised tensor");
-        return ImageLoader.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], inputFormat);
-    }
 
     /// <summary>COCO's image id from a file name such as 000000397133.jpg; 0 for any other name.</summary>
     private static long ImageId(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path), out long id) && id >= 0 ? id : 0;

@@ -1,8 +1,6 @@
-using D2Sharp.Backends;
 using D2Sharp.Cli.Pictures;
 using D2Sharp.Config;
 using D2Sharp.Imaging;
-using D2Sharp.IO;
 using D2Sharp.Modeling;
 using D2Sharp.Runtime;
 
@@ -53,7 +51,8 @@ internal sealed class VisualizeCommand : ICommand
             Device = ConfigRunSettings.Device(cfg, cl.Get("--device")), Threads = threads, Scope = scope,
         });
         if (weights == null) output.WriteLine("weights: none given, initialised deterministically: the pictures show the graph, not a trained model");
-        var image = LoadImage(inputPath, session.Model.InputFormat);
+        // ImageLoader takes a .png/.jpg, or a uint8 H×W×3 .npy in INPUT.FORMAT order, and names anything else.
+        var image = ImageLoader.Load(inputPath, session.Model.InputFormat);
         var result = session.Run(image);
         var resized = result.ImageSizes[0];
         Directory.CreateDirectory(folder);
@@ -99,13 +98,4 @@ internal sealed class VisualizeCommand : ICommand
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static int Ceil(int size, int stride) => (size + stride - 1) / stride;
-
-    private static Image LoadImage(string path, string format)
-    {
-        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return ImageLoader.Load(path, format);
-        var array = Npy.Read(path);
-        if (array.DType != "|u1" || array.Shape.Length != 3 || array.Shape[2] != 3)
-            throw new UsageException($"{path}: visualize needs an image (.png, .jpg or a uint8 H×W×3 .npy), got dtype {array.DType} shape {Tensor.ShapeString(array.Shape)}");
-        return ImageLoader.FromPixels(array.ToUInt8(), array.Shape[0], array.Shape[1], format);
-    }
 }
