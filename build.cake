@@ -42,8 +42,11 @@ Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    // D2Sharp depends on D2Sharp.Bindings, so both are packed.
-    foreach (var project in new[] { "./bindings/D2Sharp.Bindings/D2Sharp.Bindings.csproj", "./engine/D2Sharp/D2Sharp.csproj", "./engine/D2Sharp.Cli/D2Sharp.Cli.csproj" })
+    // Every library package a user may reference (D2Sharp depends on D2Sharp.Bindings; Serving and
+    // Cluster on D2Sharp), and the d2sharp tool.
+    foreach (var project in new[] { "./bindings/D2Sharp.Bindings/D2Sharp.Bindings.csproj", "./engine/D2Sharp/D2Sharp.csproj",
+        "./engine/D2Sharp.Onnx/D2Sharp.Onnx.csproj", "./engine/D2Sharp.Serving/D2Sharp.Serving.csproj",
+        "./engine/D2Sharp.Cluster/D2Sharp.Cluster.csproj", "./engine/D2Sharp.Cli/D2Sharp.Cli.csproj" })
         DotNetPack(project, new DotNetPackSettings
         {
             Configuration = configuration,
