@@ -106,6 +106,9 @@ Task("DeviceBundle")
         });
     // Symbols and XML docs are not needed to run the check; the bundle travels with the working tree (64 MiB in all).
     DeleteFiles(GetFiles($"{staging}/*.pdb").Concat(GetFiles($"{staging}/*.xml")));
+    // Nor are ONNX Runtime (the ONNX export tests' checker) and Roslyn (the README compile test):
+    // the check runs the Cuda tests only, and the two weigh 11 MiB of the compressed bundle.
+    DeleteFiles(GetFiles($"{staging}/libonnxruntime*.so").Concat(GetFiles($"{staging}/Microsoft.CodeAnalysis*.dll")));
     var tar = device + File("d2sharp-device.tar.xz");
     if (StartProcess("tar", new ProcessSettings { Arguments = $"-cJf {tar} -C {staging} .", EnvironmentVariables = new Dictionary<string, string> { ["XZ_OPT"] = "-9 -T2" } }) != 0)
         throw new Exception("tar failed");
