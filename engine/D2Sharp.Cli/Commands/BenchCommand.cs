@@ -18,7 +18,7 @@ internal sealed class BenchCommand : Command
 {
     private readonly Option<string> _config = CliOptions.Config();
     private readonly Option<string[]> _opts = ConfigOverrides.Option();
-    private readonly Option<string> _weights = CliOptions.Text("--weights", "F",
+    private readonly Option<string> _weights = CliOptions.Weights(
         "a Detectron2 .pkl or PyTorch .pth checkpoint (default: weights initialised deterministically, which time the same)");
     private readonly Option<(int Height, int Width)?> _size = CliOptions.Size("the image size; it is padded to the backbone's size divisibility, not resized", required: true);
     private readonly Option<int> _batch = CliOptions.Batch();

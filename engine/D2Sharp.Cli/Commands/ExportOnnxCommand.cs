@@ -10,7 +10,7 @@ internal sealed class ExportOnnxCommand : Command
 {
     private readonly Option<string> _config = CliOptions.Config();
     private readonly Option<string[]> _opts = ConfigOverrides.Option();
-    private readonly Option<string> _weights = CliOptions.Text("--weights", "F",
+    private readonly Option<string> _weights = CliOptions.Weights(
         "a Detectron2 .pkl or PyTorch .pth checkpoint; without it the weights are initialised deterministically");
     private readonly Option<(int Height, int Width)?> _size = CliOptions.Size("input size, padded to the backbone's size divisibility", required: true);
     private readonly Option<int> _batch = CliOptions.Batch("batch size");

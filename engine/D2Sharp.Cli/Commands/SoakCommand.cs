@@ -15,7 +15,7 @@ internal sealed class SoakCommand : Command
 {
     private readonly Option<string> _config = CliOptions.Config();
     private readonly Option<string[]> _opts = ConfigOverrides.Option();
-    private readonly Option<string> _weights = CliOptions.Text("--weights", "F",
+    private readonly Option<string> _weights = CliOptions.Weights(
         "a Detectron2 .pkl or PyTorch .pth checkpoint (default: weights initialised deterministically)");
     private readonly Option<string> _input = CliOptions.Text("--input", "IMAGE", "the image every inference runs", required: true);
     private readonly Option<int> _iterations = CliOptions.Positive("--iterations", "N", "inferences in all", 1000);
