@@ -8,11 +8,9 @@ namespace D2Sharp.Cli;
 /// </summary>
 internal static class StrictConfig
 {
-    public const string Flag = "--strict";
-
-    public static ConfigLoadOptions Options(CommandLine cl) => new()
+    public static ConfigLoadOptions Options(bool strict) => new()
     {
-        Strict = cl.Has(Flag),
+        Strict = strict,
         OnWarning = warning => Console.Error.WriteLine($"d2sharp: warning: {warning.Message}"),
     };
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -13,52 +14,49 @@ using D2Sharp.Weights;
 
 namespace D2Sharp.Cli.Commands;
 
-internal sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : Command
 {
-    public string Help => """
-        d2sharp bench --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--device D]
-                      [--precision P] [--threads T] [--isa I] [--scope S] [--warmup W] [--iters N]
-                      [--format text|json]
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<string> _weights = CliOptions.Weights(
+        "a Detectron2 .pkl or PyTorch .pth checkpoint (default: weights initialised deterministically, which time the same)");
+    private readonly Option<(int Height, int Width)?> _size = CliOptions.Size("the image size; it is padded to the backbone's size divisibility, not resized", required: true);
+    private readonly Option<int> _batch = CliOptions.Batch();
+    private readonly Option<string> _device = CliOptions.Device("cpu (default), reference, cuda[:N] or auto (cuda when it can run, else cpu)");
+    private readonly Option<string> _precision = CliOptions.Precision();
+    private readonly Option<int?> _threads = CliOptions.Threads();
+    private readonly Option<string> _isa = CliOptions.Text("--isa", "avx512|avx2|portable", "cpu only: the kernels to run (default: the widest this processor runs)");
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope("backbone (default), rpn or detections");
+    private readonly Option<int> _warmup = CliOptions.Value("--warmup", "W", "untimed runs first", OptionValues.Count);
+    private readonly Option<int> _iterations = CliOptions.Positive("--iters", "N", "timed runs", 10);
+    private readonly Option<string> _format = CliOptions.Format(
+        "text or json: then the last line is one JSON object with median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops, the breakdown, " +
+        "steps_ms (each node's median time) and counts (each image's proposals and detections: the ROI heads run on those slots only)");
 
-        Builds the model once, prepares one plan at the given size, runs W warm-ups and N timed runs
-        on random images, and prints min / median / p90 latency, images/s, GFLOP/s, peak RSS and the
-        time per op kind (the median over 3 more runs timed step by step: on CUDA those launch the
-        steps one by one instead of replaying the plan's graph).
-          --size HxW      the image size; it is padded to the backbone's size divisibility, not resized
-          --batch N       images per run (default 1)
-          --device D      cpu (default), reference, cuda[:N] or auto (cuda when it can run, else cpu)
-          --precision P   cuda only: fp32 (default) or tf32
-          --threads T     worker threads (default: one per processor)
-          --isa I         cpu only: avx512, avx2 or portable (default: the widest this processor runs)
-          --scope S       backbone (default), rpn or detections
-          --warmup W      untimed runs first (default 2)
-          --iters N       timed runs (default 10)
-          --format F      text (default) or json: then the last line is one JSON object with
-                          median_ms, min_ms, p90_ms, images_per_s, peak_rss_mb, gflops, the breakdown,
-                          steps_ms (each node's median time) and counts (each image's proposals and
-                          detections: the ROI heads run on those slots only)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public BenchCommand()
+        : base("bench", "Builds the model once, prepares one plan at the given size, runs W warm-ups and N timed runs on random images, " +
+            "and prints min / median / p90 latency, images/s, GFLOP/s, peak RSS and the time per op kind (the median over 3 more runs " +
+            "timed step by step: on CUDA those launch the steps one by one instead of replaying the plan's graph).")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--size", "--batch", "--device", "--precision", "--threads", "--isa", "--scope", "--warmup", "--iters", "--format"]);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        var (height, width) = GraphCommand.ParseSize(cl.Require("--size"));
-        int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
-        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
-        int warmup = cl.Get("--warmup") is { } w ? ParseCount(w, "--warmup") : 2;
-        int iterations = cl.Get("--iters") is { } n ? GraphCommand.ParsePositive(n, "--iters") : 10;
-        bool json = (cl.Get("--format") ?? "text") switch
-        {
-            "text" => false,
-            "json" => true,
-            var other => throw new UsageException($"--format must be text or json, got '{other}'"),
-        };
-        var backend = CreateBackend(cl.Get("--device") ?? "cpu", threads, cl.Get("--isa"), cl.Get("--precision"));
-        var scope = GraphCommand.ParseScope(cl.Get("--scope"));
+        _warmup.DefaultValueFactory = _ => 2;
+        _isa.CompletionSources.Add("avx512", "avx2", "portable");
+        Options.AddAll(_config, _opts, _weights, _size, _batch, _device, _precision, _threads, _isa, _scope, _warmup, _iterations, _format);
+        this.SetOutputAction(Execute);
+    }
 
-        var model = ModelBuilder.Build(ConfigLoader.Load(cl.Require("--config"), cl.Opts), scope);
-        var weights = cl.Get("--weights") is { } path ? WeightBinder.LoadCheckpoint(model.Graph, path).Weights : WeightBinder.Initialize(model.Graph);
+    private int Execute(ParseResult result, TextWriter output)
+    {
+        var (height, width) = result.GetValue(_size)!.Value;
+        int batch = result.GetValue(_batch);
+        int warmup = result.GetValue(_warmup);
+        int iterations = result.GetValue(_iterations);
+        bool json = result.GetValue(_format) == "json";
+        var backend = CreateBackend(result.GetValue(_device) ?? "cpu", result.GetValue(_threads) ?? 0, result.GetValue(_isa), result.GetValue(_precision));
+        var scope = result.GetValue(_scope) ?? ModelScope.Backbone;
+        string configPath = result.GetRequiredValue(_config);
+
+        var model = ModelBuilder.Build(ConfigLoader.Load(configPath, ConfigOverrides.Of(result)), scope);
+        var weights = result.GetValue(_weights) is { } path ? WeightBinder.LoadCheckpoint(model.Graph, path).Weights : WeightBinder.Initialize(model.Graph);
         var (paddedHeight, paddedWidth) = model.PaddedSize(height, width);
 
         var watch = Stopwatch.StartNew();
@@ -94,7 +92,7 @@ internal sealed class BenchCommand : ICommand
         double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
         long macs = executor.Plan.TotalMacs;
         var report = new BenchReport(
-            cl.Require("--config"), Describe(backend), ThreadsOf(backend), batch, height, width, paddedHeight, paddedWidth,
+            configPath, Describe(backend), ThreadsOf(backend), batch, height, width, paddedHeight, paddedWidth,
             Math.Round(macs / 1e9, 2), Math.Round(bindMs, 1), Math.Round(prepareMs, 2), iterations,
             Math.Round(times[0], 2), Math.Round(median, 2), Math.Round(p90, 2), Math.Round(batch * 1000 / median, 2),
             Math.Round(2 * macs / (median / 1000) / 1e9, 1), Process.GetCurrentProcess().PeakWorkingSet64 >> 20,
@@ -157,9 +155,6 @@ internal sealed class BenchCommand : ICommand
         HybridBackend hybrid => ThreadsOf(hybrid.Secondary),
         _ => Environment.ProcessorCount,
     };
-
-    private static int ParseCount(string s, string option) =>
-        int.TryParse(s, out int v) && v >= 0 ? v : throw new UsageException($"{option} needs a count of 0 or more, got '{s}'");
 
     /// <summary>Random pixels (seeded) in the top-left height×width of each padded image.</summary>
     private static void SetRandomImages(IPlanExecutor executor, int batch, int height, int width, int paddedHeight, int paddedWidth)

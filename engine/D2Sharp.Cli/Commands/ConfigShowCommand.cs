@@ -1,22 +1,24 @@
+using System.CommandLine;
 using D2Sharp.Config;
 
 namespace D2Sharp.Cli.Commands;
 
-internal sealed class ConfigShowCommand : ICommand
+internal sealed class ConfigShowCommand : Command
 {
-    public string Help => """
-        d2sharp config show --config F [--opts K V ...] [--strict]
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<bool> _strict = CliOptions.Strict();
 
-        Prints the fully merged config (Detectron2 defaults + _BASE_ chain + file + opts) as YAML.
-          --config F      a Detectron2 YAML config
-          --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. MODEL.RESNETS.DEPTH 101)
-          --strict        refuse what is otherwise a warning (a key written twice in one mapping)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public ConfigShowCommand()
+        : base("show", "Prints the fully merged config (Detectron2's defaults + _BASE_ chain + file + --opts) as YAML, like Detectron2's cfg.dump().")
     {
-        var cl = CommandLine.Parse(args, ["--config"], [StrictConfig.Flag]);
-        var cfg = ConfigLoader.Load(cl.Require("--config"), cl.Opts, StrictConfig.Options(cl));
+        Options.AddAll(_config, _opts, _strict);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult result, TextWriter output)
+    {
+        var cfg = ConfigLoader.Load(result.GetRequiredValue(_config), ConfigOverrides.Of(result), StrictConfig.Options(result.GetValue(_strict)));
         output.Write(cfg.ToYaml());
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using D2Sharp.Config;
 using D2Sharp.Modeling;
 using D2Sharp.Onnx;
@@ -5,35 +6,39 @@ using D2Sharp.Weights;
 
 namespace D2Sharp.Cli.Commands;
 
-internal sealed class ExportOnnxCommand : ICommand
+internal sealed class ExportOnnxCommand : Command
 {
-    public string Help => """
-        d2sharp export onnx --config F [--opts K V ...] [--weights F.pkl|F.pth] --size HxW [--batch N] [--scope S] --output model.onnx
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<string> _weights = CliOptions.Weights(
+        "a Detectron2 .pkl or PyTorch .pth checkpoint; without it the weights are initialised deterministically");
+    private readonly Option<(int Height, int Width)?> _size = CliOptions.Size("input size, padded to the backbone's size divisibility", required: true);
+    private readonly Option<int> _batch = CliOptions.Batch("batch size");
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope(
+        "backbone (default) or rpn (adds the RPN head and its per-level top-k; the proposals are not exported)");
+    private readonly Option<string> _output = CliOptions.Text("--output", "model.onnx", "the ONNX file to write", required: true);
+    private readonly Option<string> _outputs = CliOptions.Text("--outputs", "A,B", "only these outputs (default: every output the exporter can write)");
 
-        Writes the model built from the config, with its weights (BatchNorm folded), as an ONNX model
-        at one input size: opset 17, or 19 when it has deformable convolutions (ONNX DeformConv).
-        The model's input 'image' is the normalised float32 N×3×H×W tensor, H and W padded to the
-        backbone's size divisibility; its outputs are d2sharp run's, under the same names, except
-        those ONNX cannot express faithfully (the RPN's proposals: per-image clipping and NMS).
-          --size HxW      input size (padded to the size divisibility)
-          --batch N       batch size (default 1)
-          --weights F     a Detectron2 .pkl or PyTorch .pth checkpoint; without it the weights are initialised deterministically
-          --scope S       backbone (default) or rpn (adds the RPN head and its per-level top-k; the proposals are not exported)
-          --outputs A,B   only these outputs (default: every output the exporter can write)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public ExportOnnxCommand()
+        : base("onnx", "Writes the model built from the config, with its weights (BatchNorm folded), as an ONNX model at one input size: " +
+            "opset 17, or 19 when it has deformable convolutions (ONNX DeformConv). The model's input 'image' is the normalised float32 " +
+            "N×3×H×W tensor, H and W padded to the backbone's size divisibility; its outputs are d2sharp run's, under the same names, " +
+            "except those ONNX cannot express faithfully (the RPN's proposals: per-image clipping and NMS).")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--size", "--batch", "--scope", "--output", "--outputs"]);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        var (height, width) = GraphCommand.ParseSize(cl.Require("--size"));
-        int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
-        var scope = GraphCommand.ParseScope(cl.Get("--scope"));
-        string path = cl.Require("--output");
-        var model = ModelBuilder.Build(ConfigLoader.Load(cl.Require("--config"), cl.Opts), scope);
-        var weights = cl.Get("--weights") is { } w ? WeightBinder.LoadCheckpoint(model.Graph, w).Weights : WeightBinder.Initialize(model.Graph);
+        Options.AddAll(_config, _opts, _weights, _size, _batch, _scope, _output, _outputs);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult result, TextWriter output)
+    {
+        var (height, width) = result.GetValue(_size)!.Value;
+        int batch = result.GetValue(_batch);
+        var scope = result.GetValue(_scope) ?? ModelScope.Backbone;
+        string path = result.GetRequiredValue(_output);
+        var model = ModelBuilder.Build(ConfigLoader.Load(result.GetRequiredValue(_config), ConfigOverrides.Of(result)), scope);
+        var weights = result.GetValue(_weights) is { } w ? WeightBinder.LoadCheckpoint(model.Graph, w).Weights : WeightBinder.Initialize(model.Graph);
         (height, width) = model.PaddedSize(height, width);
-        var outputs = cl.Get("--outputs") is { } list
+        var outputs = result.GetValue(_outputs) is { } list
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : OnnxExporter.ExportableOutputs(model);
         var unknown = outputs.Except(model.Graph.Outputs.Select(o => o.Key)).ToList();

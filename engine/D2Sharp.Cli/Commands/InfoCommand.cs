@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Cuda;
@@ -5,22 +6,19 @@ using D2Sharp.Bindings;
 
 namespace D2Sharp.Cli.Commands;
 
-internal sealed class InfoCommand : ICommand
+internal sealed class InfoCommand : Command
 {
-    public string Help => """
-        d2sharp info
-
-        Prints the processor (cores; AVX-512, AVX2/FMA: the CPU backend's kernels), what the CUDA
-        backend would run on: the driver library and version, each device (name, compute
-        capability, multiprocessors, memory), cuDNN and cuBLAS with their versions (or, for each
-        missing part, why: every path tried, cuInit's error), the CUDA kernels built into this
-        D2Sharp, and whether --device cuda can run here.
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public InfoCommand()
+        : base("info", "Prints the version, the processor (cores; AVX-512, AVX2/FMA: the CPU backend's kernels) and what the CUDA " +
+            "backend would run on: the driver library and version, each device (name, compute capability, multiprocessors, memory), " +
+            "cuDNN and cuBLAS with their versions (or, for each missing part, why: every path tried, cuInit's error), the CUDA kernels " +
+            "built into this D2Sharp, and whether --device cuda can run here.")
     {
-        var cl = CommandLine.Parse(args, []);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
+        this.SetOutputAction((_, output) => Execute(output));
+    }
+
+    private static int Execute(TextWriter output)
+    {
         output.WriteLine($"d2sharp {typeof(D2SharpException).Assembly.GetName().Version} (.NET {Environment.Version}, {RuntimeInformation.OSDescription.Trim()})");
         output.WriteLine($"CPU: {Environment.ProcessorCount} logical cores, {RuntimeInformation.ProcessArchitecture}; " +
             $"AVX-512 {YesNo(CpuIsas.IsSupported(CpuIsa.Avx512))}, AVX2+FMA {YesNo(CpuIsas.IsSupported(CpuIsa.Avx2))}; " +

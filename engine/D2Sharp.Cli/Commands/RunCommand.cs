@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using D2Sharp.Backends;
 using D2Sharp.Config;
@@ -8,111 +9,77 @@ using D2Sharp.Runtime;
 
 namespace D2Sharp.Cli.Commands;
 
-internal sealed class RunCommand : ICommand
+internal sealed class RunCommand : Command
 {
-    public string Help => """
-        d2sharp run --config F [--opts K V ...] [--weights F.pkl|F.pth] --input X [--device D] [--precision P]
-                    [--threads T] [--scope backbone|rpn|detections] [--output out.npz|out.json] [--intermediates]
-                    [--visualize out.png [--min-score S]] [--batch N] [--format text|json] [--strict]
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<bool> _strict = CliOptions.Strict();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<string> _weights = CliOptions.Weights();
+    private readonly Option<string> _input = CliOptions.Text("--input", "X",
+        ".png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; .npy float32 N×3×H×W tensor already normalised with " +
+        "PIXEL_MEAN/PIXEL_STD; or a folder: every .png/.jpg/.jpeg in it, one line per image (a progress bar and a table of where the " +
+        "time went when the output is a terminal), --output .json for all of them", required: true);
+    private readonly Option<int> _batch = CliOptions.Batch("with a folder: N images per run, padded to the largest as Detectron2's ImageList pads a batch");
+    private readonly Option<string> _format = CliOptions.Format(
+        "text or json: stdout is then one JSON document, {\"images\": [{file, height, width, backend_ms, run_ms, instances: [{class, " +
+        "name, score, box}]}], ...} with \"outputs\" (one input) or \"summary\" (a folder)");
+    private readonly Option<string> _device = CliOptions.Device();
+    private readonly Option<string> _precision = CliOptions.Precision();
+    private readonly Option<int?> _threads = CliOptions.Threads();
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope(
+        "default: as much of the model as the checkpoint holds weights for (a model-zoo checkpoint: detections; a backbone-only one, " +
+        "or none: backbone). backbone: backbone features and anchors; rpn: also the RPN head's rpn_objectness_<f> / " +
+        "rpn_anchor_deltas_<f>, each level's pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>) and the proposals " +
+        "(proposals_boxes [N, P, 4] XYXY in resized-image pixels, proposals_logits [N, P], int32 proposals_count [N]; P = " +
+        "POST_NMS_TOPK_TEST); detections: also the ROI heads' box_features, box_cls_logits, box_deltas, det_boxes / det_scores / " +
+        "int64 det_classes / det_count (D = DETECTIONS_PER_IMAGE), with MODEL.MASK_ON mask_probs, with MODEL.KEYPOINT_ON " +
+        "keypoint_heatmaps, and the instances in original-image pixels, which are printed (for a ProposalNetwork, its proposals)");
+    private readonly Option<string> _output = CliOptions.Text("--output", "out.npz|out.json",
+        ".npz with the scope's results: image_sizes int32 [N, 2] (each image's height and width inside the padded input), the " +
+        "features float32 NCHW (p2…p6), and for backbone the anchors_<f> float32 [H·W·A, 4] XYXY in Detectron2's order, for rpn the " +
+        "proposals_*, for detections instances_boxes [K, 4] / instances_scores / int64 instances_classes / uint8 instances_masks " +
+        "[K, H, W] / instances_keypoints [K, 17, 3] (suffixed _<i> per image in a batch); or .json: the instances in COCO's results " +
+        "format, as Detectron2's COCOEvaluator writes them (image_id from the file's number, e.g. 397133 for 000000397133.jpg, " +
+        "else 0; the dataset's category_id; bbox XYWH; score; segmentation as COCO RLE; keypoints)");
+    private readonly Option<bool> _intermediates = CliOptions.Flag("--intermediates",
+        "with an .npz: every output of the graph too, under the names and in the layout of the fixtures' expected.npz (rows cut to " +
+        "each image's count, without the batch dimension), so that compare_det.py compares a run stage by stage");
+    private readonly Option<string> _visualize = CliOptions.Text("--visualize", "out.png",
+        "a .png of the input image with the instances drawn as Detectron2's Visualizer draws them: masks, boxes, \"class score%\" " +
+        "labels, keypoints (--scope detections, an image input); for a ProposalNetwork the best 20 proposals, unlabelled");
+    private readonly Option<float> _minScore = CliOptions.MinScore("the instances --visualize draws: score at least S");
 
-        Builds the model, loads the checkpoint, runs one input and prints every output's shape and
-        the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.
-          --config F      a Detectron2 YAML config
-          --strict        refuse what is otherwise a warning in it (a key written twice in one mapping)
-          --opts K V ...  overrides, as Detectron2's merge_from_list (e.g. INPUT.MIN_SIZE_TEST 0)
-          --weights F     a Detectron2 .pkl checkpoint (model zoo, Caffe2/MSRA or torchvision-converted) or a .pth;
-                          without it, MODEL.WEIGHTS when the config or --opts set it (as Detectron2's
-                          demo.py; a local file: D2Sharp downloads nothing), else the weights are
-                          initialised deterministically (outputs are then only useful for timing
-                          and shape checks)
-          --input X       .png/.jpg image; .npy uint8 H×W×3 image in INPUT.FORMAT channel order; or
-                          .npy float32 N×3×H×W tensor already normalised with PIXEL_MEAN/PIXEL_STD;
-                          or a folder: every .png/.jpg/.jpeg in it, one line per image (a progress
-                          bar and a table of where the time went when the output is a terminal),
-                          --output .json for all of them
-          --batch N       with a folder: N images per run, padded to the largest as Detectron2's
-                          ImageList pads a batch (default 1)
-          --format F      text (default) or json: stdout is then one JSON document, {"images":
-                          [{file, height, width, backend_ms, run_ms, instances: [{class, name,
-                          score, box}]}], ...} with "outputs" (one input) or "summary" (a folder)
-          --device D      cpu (the SIMD backend), reference (the plain kernels every backend is
-                          checked against), cuda[:N] (GPU N; the ops without a CUDA kernel run on
-                          the CPU) or auto (cuda when it can run here, else cpu); default: the
-                          config's MODEL.DEVICE, Detectron2's "cuda" read as auto
-          --precision P   cuda only: fp32 (default) or tf32 (tensor-core convolutions)
-          --threads T     worker threads (default: one per processor)
-          --scope S       by default as much of the model as the checkpoint holds weights for (a
-                          model-zoo checkpoint: detections; a backbone-only one, or none: backbone);
-                          backbone: backbone features and anchors; rpn: also the RPN
-                          head's rpn_objectness_<f> / rpn_anchor_deltas_<f>, each level's
-                          pre-NMS top-k (rpn_topk_logits_<f>, int64 rpn_topk_indices_<f>) and the
-                          proposals: proposals_boxes [N, P, 4] XYXY in resized-image pixels,
-                          proposals_logits [N, P], int32 proposals_count [N] (rows past the
-                          count are zero boxes with logit -inf; P = POST_NMS_TOPK_TEST);
-                          detections: also the ROI heads' box_features, box_cls_logits,
-                          box_deltas (a row per proposal slot), det_boxes / det_scores / int64
-                          det_classes / det_count (resized-image pixels, D = DETECTIONS_PER_IMAGE),
-                          with MODEL.MASK_ON mask_probs [N, D, 28, 28], with MODEL.KEYPOINT_ON
-                          keypoint_heatmaps [N·D, 17, 56, 56], and the instances in
-                          original-image pixels, which are printed; for a ProposalNetwork
-                          the proposals are the instances (scores: objectness logits)
-          --output F      .npz with the scope's results: image_sizes int32 [N, 2] (each image's
-                          height and width inside the padded input), the features float32 NCHW
-                          (p2…p6), and
-                          for backbone the anchors_<f> float32 [H·W·A, 4] XYXY in Detectron2's
-                          order, for rpn the proposals_*, for detections instances_boxes [K, 4] /
-                          instances_scores / int64 instances_classes / uint8 instances_masks
-                          [K, H, W] / instances_keypoints [K, 17, 3] (x, y, score) (suffixed _<i>
-                          per image when the input is a batch);
-                          or .json: the instances (--scope detections) in COCO's results format, as
-                          Detectron2's COCOEvaluator writes them: image_id (the input file's number,
-                          e.g. 397133 for 000000397133.jpg, else 0), category_id (the dataset's id:
-                          COCO's for coco_* DATASETS.TEST), bbox XYWH, score, segmentation (COCO RLE),
-                          keypoints (x − 0.5, y − 0.5, score); a ProposalNetwork's proposals
-                          have no category_id and their objectness logit as the score
-          --intermediates with an .npz: every output of the graph too (anchors, RPN and ROI tensors
-                          as above), under the names and in the layout of the fixtures'
-                          expected.npz: proposals, detections and the ROI heads' rows cut to
-                          each image's count, without the batch dimension (suffixed _<i> per
-                          image in a batch), and det_keypoints [D, K, 3] in resized-image
-                          pixels, so that compare_det.py compares a run stage by stage
-          --visualize F   a .png of the input image with the instances drawn as Detectron2's
-                          Visualizer draws them: masks, boxes, "class score%" labels, keypoints
-                          (--scope detections, an image input); for a ProposalNetwork the best
-                          20 proposals, unlabelled
-          --min-score S   the instances --visualize draws: score at least S (default 0.5, as
-                          Detectron2's demo.py --confidence-threshold)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public RunCommand()
+        : base("run", "Builds the model, loads the checkpoint, runs one input (or every image of a folder) and prints every output's " +
+            "shape and the timing; with --output, writes the outputs to an .npz, or the instances as COCO results.")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--device", "--precision", "--threads", "--scope", "--output", "--visualize", "--min-score",
-            "--batch", "--format"], ["--intermediates", StrictConfig.Flag]);
-        string configPath = cl.Require("--config");
-        string inputPath = cl.Require("--input");
-        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
-        int batch = cl.Get("--batch") is { } b ? GraphCommand.ParsePositive(b, "--batch") : 1;
-        bool json = (cl.Get("--format") ?? "text") switch
-        {
-            "text" => false,
-            "json" => true,
-            var other => throw new UsageException($"--format must be text or json, got '{other}'"),
-        };
+        Options.AddAll(_config, _strict, _opts, _weights, _input, _batch, _format, _device, _precision, _threads, _scope,
+            _output, _intermediates, _visualize, _minScore);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult parsed, TextWriter output)
+    {
+        string configPath = parsed.GetRequiredValue(_config);
+        string inputPath = parsed.GetRequiredValue(_input);
+        var overrides = ConfigOverrides.Of(parsed);
+        int batch = parsed.GetValue(_batch);
+        bool json = parsed.GetValue(_format) == "json";
         // With --format json, stdout holds the JSON document alone.
         var log = json ? TextWriter.Null : output;
         if (batch > 1 && !Directory.Exists(inputPath)) throw new UsageException("--batch groups the images of a folder input; this input is one file");
-        ModelScope? scope = cl.Get("--scope") is { } chosen ? GraphCommand.ParseScope(chosen) : null;
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        CheckPathsBeforeLoading(configPath, inputPath, cl.Get("--output"), cl.Get("--visualize"));
+        ModelScope? scope = parsed.GetValue(_scope);
+        string? outPath = parsed.GetValue(_output), picture = parsed.GetValue(_visualize);
+        CheckPathsBeforeLoading(configPath, inputPath, outPath, picture);
 
         var watch = Stopwatch.StartNew();
-        var cfg = ConfigLoader.Load(configPath, cl.Opts, StrictConfig.Options(cl));
-        string? weightsPath = ConfigRunSettings.Weights(cfg, cl.Get("--weights"));
-        string device = ConfigRunSettings.Device(cfg, cl.Get("--device"));
+        var cfg = ConfigLoader.Load(configPath, overrides, StrictConfig.Options(parsed.GetValue(_strict)));
+        string? weightsPath = ConfigRunSettings.Weights(cfg, parsed.GetValue(_weights));
+        string device = ConfigRunSettings.Device(cfg, parsed.GetValue(_device));
         using var session = InferenceSession.Load(cfg, weightsPath,
             new SessionOptions
             {
-                Device = device, Threads = threads, Scope = scope, Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
+                Device = device, Threads = parsed.GetValue(_threads) ?? 0, Scope = scope, Precision = BackendFactory.ParsePrecision(parsed.GetValue(_precision)),
             });
         var model = session.Model;
         log.WriteLine($"config:  {configPath} ({model.Config.GetString("MODEL.BACKBONE.NAME")}, {model.Graph.Nodes.Count} nodes)");
@@ -126,8 +93,8 @@ internal sealed class RunCommand : ICommand
 
         if (Directory.Exists(inputPath))
         {
-            if (cl.Get("--visualize") != null) throw new UsageException("--visualize draws one image: give it an image, not a folder");
-            return RunFolder(session, inputPath, cl.Get("--output"), batch, json, output, log);
+            if (picture != null) throw new UsageException("--visualize draws one image: give it an image, not a folder");
+            return RunFolder(session, inputPath, outPath, batch, json, output, log);
         }
         watch.Restart();
         var result = RunInput(session, inputPath, log);
@@ -146,18 +113,16 @@ internal sealed class RunCommand : ICommand
             for (int i = 0; i < instances.Count; i++) PrintInstances(output, i, instances[i], metadata!);
         }
 
-        if (cl.Get("--visualize") is { } picture)
+        if (picture != null)
         {
             if (metadata == null) throw new UsageException("--visualize draws the instances: it needs --scope detections");
             if (instances.Count != 1) throw new UsageException("--visualize draws one image; this input is a batch");
-            float minScore = cl.Get("--min-score") is { } m
-                ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
-                : 0.5f;
+            float minScore = parsed.GetValue(_minScore);
             var (drawn, labelled) = Visualizer.Draw(ImageLoader.Load(inputPath, model.InputFormat), instances[0], metadata, minScore, picture);
             log.WriteLine($"wrote {picture}: {drawn} of {instances[0].Count} " + (instances[0].AreProposals ? "proposals (the best)" : $"instances (score ≥ {minScore})") +
                 (labelled ? "" : "; no font file found for the labels (set D2SHARP_FONT to a .ttf)"));
         }
-        if (cl.Get("--output") is { } outPath)
+        if (outPath != null)
         {
             if (outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
@@ -166,7 +131,7 @@ internal sealed class RunCommand : ICommand
             }
             else
             {
-                var written = cl.Has("--intermediates") ? IntermediateArrays.Of(result, model.Graph) : result.Outputs.Where(o => IsResult(model, o.Key));
+                var written = parsed.GetValue(_intermediates) ? IntermediateArrays.Of(result, model.Graph) : result.Outputs.Where(o => IsResult(model, o.Key));
                 Npz.Write(outPath, [.. written, ImageSizes(result), .. InstanceArrays(instances)]);
                 log.WriteLine($"wrote {outPath}");
             }
@@ -174,11 +139,6 @@ internal sealed class RunCommand : ICommand
         return 0;
     }
 
-    /// <summary>
-    /// Every image of a folder, in name order, one line each; with <paramref name="outPath"/> (.json)
-    /// the COCO results of all of them, image ids from the file names when all are numbers (COCO's
-    /// 000000397133.jpg), else 1, 2, … in name order.
-    /// </summary>
     /// <summary>Every image of a folder (<see cref="FolderRun"/>); with <paramref name="outPath"/> (.json) the COCO results of all of them.</summary>
     private static int RunFolder(InferenceSession session, string folder, string? outPath, int batch, bool json, TextWriter output, TextWriter log)
     {

@@ -1,9 +1,11 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using D2Sharp.Backends;
 using D2Sharp.Cluster;
 using D2Sharp.Config;
+using D2Sharp.Modeling;
 using D2Sharp.Runtime;
 using D2Sharp.Serving;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,85 +19,83 @@ namespace D2Sharp.Cli.Commands;
 /// <c>d2sharp serve</c>: the models behind a gRPC and HTTP/JSON API with dynamic batching, until
 /// Ctrl-C or SIGTERM (the requests in progress are answered first).
 /// </summary>
-internal sealed class ServeCommand : ICommand
+internal sealed class ServeCommand : Command
 {
-    public string Help => """
-        d2sharp serve (--config F [--weights W] | --model NAME=CONFIG[,weights=W] ...) [--opts K V ...]
-                      [--device D] [--precision P] [--threads T] [--scope S] [--host ADDRESS]
-                      [--port P] [--http-port P] [--max-batch N] [--max-delay-ms MS] [--queue-capacity N]
-                      [--cluster localhost[:PORT] | redis://HOST:PORT] [--silo-port P] [--gateway-port P]
-
-        Loads the models once and serves them: gRPC (the d2sharp.v1.Detector service of
-        protos/d2sharp/v1/detector.proto, and grpc.health.v1) on --port, and over HTTP/1.1 on
-        --http-port the same API as JSON (POST /v1/models/NAME:detect with {"image": "<base64 PNG or
-        JPEG>"}), /healthz (alive), /readyz (every model loaded) and /metrics (Prometheus). Prints
-        one line with both addresses when every model serves; Ctrl-C or SIGTERM stops it after the
-        requests in progress are answered.
-          --config F        one model, named after the file (faster_rcnn for faster_rcnn.yaml)
-          --weights W       its checkpoint (.pkl or .pth); without it MODEL.WEIGHTS when set, as
-                            d2sharp run, else weights initialised deterministically
-          --model NAME=CONFIG[,weights=W]
-                            a model called NAME in requests; repeat for several models
-          --opts K V ...    config overrides for every model (e.g. MODEL.ROI_HEADS.SCORE_THRESH_TEST 0.5)
-          --device D        cpu, reference, cuda[:N] or auto; default: each config's MODEL.DEVICE,
-                            Detectron2's "cuda" read as auto
-          --precision P     cuda only: fp32 (default) or tf32
-          --threads T       worker threads per model (default: one per processor)
-          --scope S         detections (default): instances (Detect) and features; backbone or
-                            rpn: features only
-          --host ADDRESS    the IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-          --port P          gRPC port (default 5000); 0 picks a free port, printed when ready
-          --http-port P     HTTP/1.1 port (default: --port + 1, or a free one with --port 0)
-          --max-batch N     the most requests run together as one batch (default 1: no batching);
-                            only images that run at the same padded size share a batch
-          --max-delay-ms MS how long a batch waits for more requests after its first (default 5)
-          --queue-capacity N
-                            requests waiting per model before new ones get RESOURCE_EXHAUSTED
-                            (HTTP 429) (default 64)
-          --cluster M       also be a silo of an Orleans cluster whose every silo serves the same
-                            models; each request goes to the least-loaded silo's worker, and is
-                            retried once on another when that silo dies. M is localhost (silos on
-                            this host; the first, on silo port 11111, is the primary the others
-                            join; localhost:PORT names another primary port) or redis://HOST:PORT
-                            (membership in that Redis server; silos on any hosts)
-          --silo-port P     the port silos talk on (default 11111 with localhost, else 0); 0 picks a free one
-          --gateway-port P  the port Orleans clients connect to (default 30000 with localhost, else 0)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    private readonly Option<string> _config = CliOptions.Text("--config", "F", "one model, named after the file (faster_rcnn for faster_rcnn.yaml)");
+    private readonly Option<string> _weights = CliOptions.Text("--weights", "W",
+        "its checkpoint (.pkl or .pth); without it MODEL.WEIGHTS when set, as d2sharp run, else weights initialised deterministically");
+    private readonly Option<string[]> _models = new("--model")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--model", "--device", "--precision", "--threads", "--scope", "--host",
-            "--port", "--http-port", "--max-batch", "--max-delay-ms", "--queue-capacity", "--cluster", "--silo-port", "--gateway-port"]);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        var listen = cl.Get("--host") is { } host
-            ? IPAddress.TryParse(host, out var address) ? address : throw new UsageException($"--host takes an IP address (127.0.0.1, 0.0.0.0, ::), got '{host}'")
-            : IPAddress.Loopback;
-        int port = cl.Get("--port") is { } p ? ParsePort(p, "--port") : 5000;
-        int? httpPort = cl.Get("--http-port") is { } h ? ParsePort(h, "--http-port") : null;
+        HelpName = "NAME=CONFIG[,weights=W]",
+        Description = "a model called NAME in requests; repeat for several models",
+    };
+    private readonly Option<string[]> _opts = ConfigOverrides.Option("config overrides for every model, as Detectron2's merge_from_list (e.g. MODEL.ROI_HEADS.SCORE_THRESH_TEST 0.5)");
+    private readonly Option<string> _device = CliOptions.Device("cpu, reference, cuda[:N] or auto; default: each config's MODEL.DEVICE, Detectron2's \"cuda\" read as auto");
+    private readonly Option<string> _precision = CliOptions.Precision();
+    private readonly Option<int?> _threads = CliOptions.Threads("worker threads per model (default: one per processor)");
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope("detections (default): instances (Detect) and features; backbone or rpn: features only");
+    private readonly Option<IPAddress> _host = CliOptions.Value("--host", "ADDRESS",
+        "the IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)", ParseAddress);
+    private readonly Option<int> _port = CliOptions.Value("--port", "P", "gRPC port (default 5000); 0 picks a free port, printed when ready", ParsePort);
+    private readonly Option<int?> _httpPort = CliOptions.Value<int?>("--http-port", "P",
+        "HTTP/1.1 port (default: --port + 1, or a free one with --port 0)", (text, option) => ParsePort(text, option));
+    private readonly Option<int> _maxBatch = CliOptions.Positive("--max-batch", "N",
+        "the most requests run together as one batch (1: no batching); only images that run at the same padded size share a batch", 1);
+    private readonly Option<int> _maxDelay = CliOptions.Value("--max-delay-ms", "MS", "how long a batch waits for more requests after its first (default 5)", OptionValues.Count);
+    private readonly Option<int> _queueCapacity = CliOptions.Positive("--queue-capacity", "N",
+        "requests waiting per model before new ones get RESOURCE_EXHAUSTED (HTTP 429)", 64);
+    private readonly Option<string> _cluster = CliOptions.Text("--cluster", "localhost[:PORT]|redis://HOST:PORT",
+        "also be a silo of an Orleans cluster whose every silo serves the same models; each request goes to the least-loaded silo's " +
+        "worker, and is retried once on another when that silo dies. localhost: silos on this host (the first, on silo port 11111, " +
+        "is the primary the others join; localhost:PORT names another primary port); redis://HOST:PORT: membership in that Redis " +
+        "server, silos on any hosts");
+    private readonly Option<int?> _siloPort = CliOptions.Value<int?>("--silo-port", "P",
+        "the port silos talk on (default 11111 with localhost, else 0); 0 picks a free one", (text, option) => ParsePort(text, option));
+    private readonly Option<int?> _gatewayPort = CliOptions.Value<int?>("--gateway-port", "P",
+        "the port Orleans clients connect to (default 30000 with localhost, else 0)", (text, option) => ParsePort(text, option));
+
+    public ServeCommand()
+        : base("serve", "Loads the models once and serves them: gRPC (the d2sharp.v1.Detector service of " +
+            "protos/d2sharp/v1/detector.proto, and grpc.health.v1) on --port, and over HTTP/1.1 on --http-port the same API as JSON " +
+            "(POST /v1/models/NAME:detect with {\"image\": \"<base64 PNG or JPEG>\"}), /healthz (alive), /readyz (every model loaded) " +
+            "and /metrics (Prometheus). Give --config F (one model) or --model NAME=CONFIG (one or more). Prints one line with both " +
+            "addresses when every model serves; Ctrl-C or SIGTERM stops it after the requests in progress are answered.")
+    {
+        _models.Arity = ArgumentArity.OneOrMore;
+        _host.DefaultValueFactory = _ => IPAddress.Loopback;
+        _port.DefaultValueFactory = _ => 5000;
+        _maxDelay.DefaultValueFactory = _ => 5;
+        Options.AddAll(_config, _weights, _models, _opts, _device, _precision, _threads, _scope, _host, _port, _httpPort, _maxBatch,
+            _maxDelay, _queueCapacity, _cluster, _siloPort, _gatewayPort);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult result, TextWriter output)
+    {
+        var listen = result.GetValue(_host)!;
+        int port = result.GetValue(_port);
+        int? httpPort = result.GetValue(_httpPort);
         if (port != 0 && httpPort == port) throw new UsageException($"--port and --http-port are both {port}");
-        int maxBatch = cl.Get("--max-batch") is { } batch ? GraphCommand.ParsePositive(batch, "--max-batch") : 1;
-        int maxDelay = cl.Get("--max-delay-ms") is { } delay ? ParseNonNegative(delay, "--max-delay-ms") : 5;
-        int capacity = cl.Get("--queue-capacity") is { } c ? GraphCommand.ParsePositive(c, "--queue-capacity") : 64;
         var options = new ServingOptions
         {
             // Last: reading the configs is the first thing that can fail for a reason other than usage.
-            Models = Models(cl),
+            Models = Models(result),
             ListenAddress = listen,
             Port = port,
             HttpPort = httpPort,
-            MaxBatch = maxBatch,
-            MaxDelay = TimeSpan.FromMilliseconds(maxDelay),
-            QueueCapacity = capacity,
+            MaxBatch = result.GetValue(_maxBatch),
+            MaxDelay = TimeSpan.FromMilliseconds(result.GetValue(_maxDelay)),
+            QueueCapacity = result.GetValue(_queueCapacity),
         };
-        return Serve(options, Cluster(cl, listen), output).GetAwaiter().GetResult();
+        return Serve(options, Cluster(result, listen), output).GetAwaiter().GetResult();
     }
 
     /// <summary>The silo this process also is, with <c>--cluster</c>; null without.</summary>
-    private static (ClusterMembership Membership, SiloEndpoints Endpoints)? Cluster(CommandLine cl, IPAddress listen)
+    private (ClusterMembership Membership, SiloEndpoints Endpoints)? Cluster(ParseResult result, IPAddress listen)
     {
-        if (cl.Get("--cluster") is not { } text)
+        if (result.GetValue(_cluster) is not { } text)
         {
-            if (cl.Get("--silo-port") != null || cl.Get("--gateway-port") != null) throw new UsageException("--silo-port and --gateway-port go with --cluster");
+            if (result.GetValue(_siloPort) != null || result.GetValue(_gatewayPort) != null) throw new UsageException("--silo-port and --gateway-port go with --cluster");
             return null;
         }
         ClusterMembership membership;
@@ -109,8 +109,8 @@ internal sealed class ServeCommand : ICommand
         }
         // Development clustering: the first silo takes Orleans' default ports and is the primary the others find.
         bool local = membership.Redis == null;
-        int siloPort = cl.Get("--silo-port") is { } s ? ParsePort(s, "--silo-port") : local ? ClusterMembership.DefaultPrimaryPort : 0;
-        int gatewayPort = cl.Get("--gateway-port") is { } g ? ParsePort(g, "--gateway-port") : local ? 30000 : 0;
+        int siloPort = result.GetValue(_siloPort) ?? (local ? ClusterMembership.DefaultPrimaryPort : 0);
+        int gatewayPort = result.GetValue(_gatewayPort) ?? (local ? 30000 : 0);
         if (siloPort != 0 && siloPort == gatewayPort) throw new UsageException($"--silo-port and --gateway-port are both {siloPort}");
         return (membership, new SiloEndpoints(local ? IPAddress.Loopback : listen, siloPort, gatewayPort));
     }
@@ -157,28 +157,30 @@ internal sealed class ServeCommand : ICommand
         .AddSimpleConsole(console => console.SingleLine = true)
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
-    private static List<ModelSource> Models(CommandLine cl)
+    private List<ModelSource> Models(ParseResult result)
     {
-        var specs = cl.GetAll("--model");
-        string? single = cl.Get("--config");
-        if (single != null && specs.Count > 0) throw new UsageException("give either --config (one model) or --model NAME=CONFIG (one or more), not both");
-        if (single == null && specs.Count == 0) throw new UsageException("missing --config F or --model NAME=CONFIG");
-        if (single == null && cl.Get("--weights") != null) throw new UsageException("--weights goes with --config; with --model write NAME=CONFIG,weights=W");
+        var specs = result.GetValue(_models) ?? [];
+        string? single = result.GetValue(_config);
+        string? weights = result.GetValue(_weights);
+        var overrides = ConfigOverrides.Of(result);
+        if (single != null && specs.Length > 0) throw new UsageException("give either --config (one model) or --model NAME=CONFIG (one or more), not both");
+        if (single == null && specs.Length == 0) throw new UsageException("missing --config F or --model NAME=CONFIG");
+        if (single == null && weights != null) throw new UsageException("--weights goes with --config; with --model write NAME=CONFIG,weights=W");
         var parsed = single != null
-            ? [(Path.GetFileNameWithoutExtension(single), single, cl.Get("--weights"))]
+            ? [(Path.GetFileNameWithoutExtension(single), single, weights)]
             : specs.Select(ParseModel).ToList();
         var session = ModelSource.DefaultSession with
         {
-            Threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0,
-            Precision = BackendFactory.ParsePrecision(cl.Get("--precision")),
-            Scope = cl.Get("--scope") is { } scope ? GraphCommand.ParseScope(scope) : ModelSource.DefaultSession.Scope,
+            Threads = result.GetValue(_threads) ?? 0,
+            Precision = BackendFactory.ParsePrecision(result.GetValue(_precision)),
+            Scope = result.GetValue(_scope) ?? ModelSource.DefaultSession.Scope,
         };
         return parsed.Select(m =>
         {
             // Read here so that a bad config or a missing checkpoint fails before the server starts, naming the file.
-            var cfg = ConfigLoader.Load(m.Config, cl.Opts);
-            return new ModelSource(m.Name, m.Config, ConfigRunSettings.Weights(cfg, m.Weights), cl.Opts,
-                session with { Device = ConfigRunSettings.Device(cfg, cl.Get("--device")) });
+            var cfg = ConfigLoader.Load(m.Config, overrides);
+            return new ModelSource(m.Name, m.Config, ConfigRunSettings.Weights(cfg, m.Weights), overrides,
+                session with { Device = ConfigRunSettings.Device(cfg, result.GetValue(_device)) });
         }).ToList();
     }
 
@@ -202,7 +204,6 @@ internal sealed class ServeCommand : ICommand
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= IPEndPoint.MaxPort
             ? port : throw new UsageException($"{option} takes a port from 0 to {IPEndPoint.MaxPort}, got '{text}'");
 
-    private static int ParseNonNegative(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value)
-            ? value : throw new UsageException($"{option} takes a whole number of 0 or more, got '{text}'");
+    private static IPAddress ParseAddress(string text, string option) =>
+        IPAddress.TryParse(text, out var address) ? address : throw new UsageException($"{option} takes an IP address (127.0.0.1, 0.0.0.0, ::), got '{text}'");
 }

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using D2Sharp.Backends;
 using D2Sharp.Imaging;
+using D2Sharp.Modeling;
 using D2Sharp.Runtime;
 
 namespace D2Sharp.Cli.Commands;
@@ -9,57 +11,52 @@ namespace D2Sharp.Cli.Commands;
 /// <c>d2sharp soak</c>: many inferences from several client threads, every result checked against
 /// the first, memory sampled as it goes — the long-running-service check that a benchmark is not.
 /// </summary>
-internal sealed class SoakCommand : ICommand
+internal sealed class SoakCommand : Command
 {
-    public string Help => """
-        d2sharp soak --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE [--iterations N]
-                     [--clients C] [--sessions shared|per-client] [--device D] [--threads T]
-                     [--scope S] [--samples K]
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<string> _weights = CliOptions.Weights(
+        "a Detectron2 .pkl or PyTorch .pth checkpoint (default: weights initialised deterministically)");
+    private readonly Option<string> _input = CliOptions.Text("--input", "IMAGE", "the image every inference runs", required: true);
+    private readonly Option<int> _iterations = CliOptions.Positive("--iterations", "N", "inferences in all", 1000);
+    private readonly Option<int> _clients = CliOptions.Positive("--clients", "C", "client threads", 4);
+    private readonly Option<string> _sessions = CliOptions.Choice("--sessions",
+        "shared: one session for every client (runs on it are serialised); per-client: a session per client, as the library advises",
+        "per-client", "shared", "per-client");
+    private readonly Option<string> _device = CliOptions.Device("cpu (default), reference, cuda[:N] or auto");
+    private readonly Option<int?> _threads = CliOptions.Threads("worker threads per session (default: the processors shared out among the sessions)");
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope("backbone (default), rpn or detections");
+    private readonly Option<int> _samples = CliOptions.Positive("--samples", "K", "memory samples printed", 10);
 
-        Runs N inferences of one image from C client threads and checks that every output is
-        bit-identical to the first run's; samples the process's resident memory (RSS) and the
-        managed heap K times, so a leak shows as growth after the warm-up. Exits 1 when any output
-        differs.
-          --iterations N  inferences in all (default 1000)
-          --clients C     client threads (default 4)
-          --sessions M    shared: one session for every client (runs on it are serialised);
-                          per-client (default): a session per client, as the library advises
-          --device D      cpu (default), reference, cuda[:N] or auto
-          --threads T     worker threads per session (default: the processors shared out
-                          among the sessions)
-          --scope S       backbone (default), rpn or detections
-          --samples K     memory samples printed (default 10)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public SoakCommand()
+        : base("soak", "Runs N inferences of one image from C client threads and checks that every output is bit-identical to the " +
+            "first run's; samples the process's resident memory (RSS) and the managed heap K times, so a leak shows as growth after " +
+            "the warm-up. Exits 1 when any output differs.")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--iterations", "--clients", "--sessions", "--device", "--threads", "--scope", "--samples"]);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        int iterations = cl.Get("--iterations") is { } n ? GraphCommand.ParsePositive(n, "--iterations") : 1000;
-        int clients = cl.Get("--clients") is { } c ? GraphCommand.ParsePositive(c, "--clients") : 4;
-        int samples = cl.Get("--samples") is { } k ? GraphCommand.ParsePositive(k, "--samples") : 10;
-        bool shared = (cl.Get("--sessions") ?? "per-client") switch
-        {
-            "shared" => true,
-            "per-client" => false,
-            var other => throw new UsageException($"--sessions must be shared or per-client, got '{other}'"),
-        };
+        Options.AddAll(_config, _opts, _weights, _input, _iterations, _clients, _sessions, _device, _threads, _scope, _samples);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult result, TextWriter output)
+    {
+        int iterations = result.GetValue(_iterations), clients = result.GetValue(_clients), samples = result.GetValue(_samples);
+        bool shared = result.GetValue(_sessions) == "shared";
         int sessionCount = shared ? 1 : clients;
-        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : Math.Max(1, Environment.ProcessorCount / sessionCount);
+        int threads = result.GetValue(_threads) ?? Math.Max(1, Environment.ProcessorCount / sessionCount);
         var options = new SessionOptions
         {
-            Device = cl.Get("--device") ?? "cpu",
+            Device = result.GetValue(_device) ?? "cpu",
             Threads = threads,
-            Scope = GraphCommand.ParseScope(cl.Get("--scope")),
+            Scope = result.GetValue(_scope) ?? ModelScope.Backbone,
         };
-        string inputPath = cl.Require("--input");
+        string inputPath = result.GetRequiredValue(_input);
         if (!File.Exists(inputPath)) throw new D2SharpException($"{inputPath}: no such image file");
 
         var sessions = new List<InferenceSession>();
         try
         {
             for (int i = 0; i < sessionCount; i++)
-                sessions.Add(InferenceSession.Load(cl.Require("--config"), cl.Opts, cl.Get("--weights"), options));
+                sessions.Add(InferenceSession.Load(result.GetRequiredValue(_config), ConfigOverrides.Of(result), result.GetValue(_weights), options));
             var image = ImageLoader.Load(inputPath, sessions[0].Model.InputFormat);
             output.WriteLine($"soak: {iterations} inferences of {inputPath} ({image.Height}x{image.Width}), {clients} clients, " +
                 $"{(shared ? "one shared session" : $"{sessionCount} sessions")}, {options.Device} ({sessions[0].Device} backend), {threads} worker threads per session");

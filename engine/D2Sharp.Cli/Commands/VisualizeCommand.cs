@@ -1,3 +1,4 @@
+using System.CommandLine;
 using D2Sharp.Cli.Pictures;
 using D2Sharp.Config;
 using D2Sharp.Imaging;
@@ -7,48 +8,46 @@ using D2Sharp.Runtime;
 namespace D2Sharp.Cli.Commands;
 
 /// <summary><c>d2sharp visualize</c>: what a model sees and makes of one image, as pictures.</summary>
-internal sealed class VisualizeCommand : ICommand
+internal sealed class VisualizeCommand : Command
 {
-    public string Help => """
-        d2sharp visualize --config F [--opts K V ...] [--weights F.pkl|F.pth] --input IMAGE --output FOLDER
-                          [--scope S] [--device D] [--threads T] [--min-score S] [--strict]
+    private readonly Option<string> _config = CliOptions.Config();
+    private readonly Option<string[]> _opts = ConfigOverrides.Option();
+    private readonly Option<bool> _strict = CliOptions.Strict();
+    private readonly Option<string> _weights = CliOptions.Weights(
+        "the checkpoint (default: the config's MODEL.WEIGHTS; without either, initialised weights, which draw meaningless detections)");
+    private readonly Option<string> _input = CliOptions.Text("--input", "IMAGE", "a .png, .jpg or a uint8 H×W×3 .npy in INPUT.FORMAT order", required: true);
+    private readonly Option<string> _output = CliOptions.Text("--output", "FOLDER", "where the PNGs go (made when missing)", required: true);
+    private readonly Option<ModelScope?> _scope = CliOptions.Scope(
+        "backbone, rpn or detections (default: the most of the model D2Sharp builds; backbone for a checkpoint without heads)");
+    private readonly Option<string> _device = CliOptions.Device("cpu, reference, cuda[:N] or auto (default: the config's MODEL.DEVICE, Detectron2's \"cuda\" read as auto)");
+    private readonly Option<int?> _threads = CliOptions.Threads();
+    private readonly Option<float> _minScore = CliOptions.MinScore("the instances drawn in detections.png: score at least S");
 
-        Runs the model on one image and writes PNGs into FOLDER (made when missing):
-          pyramid.png     the input and each backbone level as a heat map of its activation
-                          strength (L2 norm over channels, viridis, each level's own 1-99 %
-                          range), titled with the level's channels, stride and size
-          anchors.png     the image with one cell's anchors of each level outlined in the level's
-                          colour, the level's cell centres along the middle row, and a legend
-          detections.png  for a model whose heads D2Sharp builds: the instances as `run
-                          --visualize` draws them (masks, boxes, labels, keypoints)
-          --input I       a .png, .jpg or a uint8 H×W×3 .npy in INPUT.FORMAT order
-          --weights F     the checkpoint (default: the config's MODEL.WEIGHTS; without either,
-                          initialised weights, which draw meaningless detections)
-          --scope S       backbone, rpn or detections (default: the most of the model D2Sharp
-                          builds; backbone for a checkpoint without heads)
-          --device D      cpu, reference, cuda[:N] or auto (default: the config's MODEL.DEVICE)
-          --threads T     worker threads (default: one per processor)
-          --min-score S   the instances drawn: score at least S (default 0.5)
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter output)
+    public VisualizeCommand()
+        : base("visualize", "Runs the model on one image and writes PNGs into FOLDER: pyramid.png, the input and each backbone level as " +
+            "a heat map of its activation strength (L2 norm over channels, viridis, each level's own 1-99 % range), titled with the " +
+            "level's channels, stride and size; anchors.png, the image with one cell's anchors of each level outlined in the level's " +
+            "colour, the level's cell centres along the middle row, and a legend; detections.png, for a model whose heads D2Sharp " +
+            "builds: the instances as run --visualize draws them (masks, boxes, labels, keypoints).")
     {
-        var cl = CommandLine.Parse(args, ["--config", "--weights", "--input", "--output", "--scope", "--device", "--threads", "--min-score"], [StrictConfig.Flag]);
-        if (cl.Positionals.Count > 0) throw new UsageException($"unexpected argument '{cl.Positionals[0]}'");
-        string configPath = cl.Require("--config"), inputPath = cl.Require("--input"), folder = cl.Require("--output");
-        int threads = cl.Get("--threads") is { } t ? GraphCommand.ParsePositive(t, "--threads") : 0;
-        float minScore = cl.Get("--min-score") is { } m
-            ? float.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out float v) && v is >= 0 and <= 1 ? v : throw new UsageException($"--min-score needs a score in [0, 1], got '{m}'")
-            : 0.5f;
+        Options.AddAll(_config, _opts, _strict, _weights, _input, _output, _scope, _device, _threads, _minScore);
+        this.SetOutputAction(Execute);
+    }
+
+    private int Execute(ParseResult parsed, TextWriter output)
+    {
+        string configPath = parsed.GetRequiredValue(_config), inputPath = parsed.GetRequiredValue(_input), folder = parsed.GetRequiredValue(_output);
+        float minScore = parsed.GetValue(_minScore);
+        var overrides = ConfigOverrides.Of(parsed);
         if (!File.Exists(configPath)) throw new D2SharpException($"{configPath}: no such config file");
         if (!File.Exists(inputPath)) throw new D2SharpException($"{inputPath}: no such file");
 
-        var cfg = ConfigLoader.Load(configPath, cl.Opts, StrictConfig.Options(cl));
-        string? weights = ConfigRunSettings.Weights(cfg, cl.Get("--weights"));
-        var scope = cl.Get("--scope") is { } chosen ? GraphCommand.ParseScope(chosen) : ModelBuilder.DeepestScope(cfg);
+        var cfg = ConfigLoader.Load(configPath, overrides, StrictConfig.Options(parsed.GetValue(_strict)));
+        string? weights = ConfigRunSettings.Weights(cfg, parsed.GetValue(_weights));
+        var scope = parsed.GetValue(_scope) ?? ModelBuilder.DeepestScope(cfg);
         using var session = InferenceSession.Load(cfg, weights, new SessionOptions
         {
-            Device = ConfigRunSettings.Device(cfg, cl.Get("--device")), Threads = threads, Scope = scope,
+            Device = ConfigRunSettings.Device(cfg, parsed.GetValue(_device)), Threads = parsed.GetValue(_threads) ?? 0, Scope = scope,
         });
         if (weights == null) output.WriteLine("weights: none given, initialised deterministically: the pictures show the graph, not a trained model");
         // ImageLoader takes a .png/.jpg, or a uint8 H×W×3 .npy in INPUT.FORMAT order, and names anything else.
@@ -88,7 +87,7 @@ internal sealed class VisualizeCommand : ICommand
         }
         else
         {
-            output.WriteLine(cl.Get("--scope") != null
+            output.WriteLine(parsed.GetValue(_scope) != null
                 ? $"no detections.png at --scope {scope.ToString().ToLowerInvariant()}"
                 : $"no detections.png: D2Sharp builds {cfg.GetString("MODEL.META_ARCHITECTURE")} up to scope '{scope.ToString().ToLowerInvariant()}'");
         }

@@ -242,14 +242,136 @@ public class CliTests
         Assert.That(stdout, Is.Empty);
     }
 
-    [TestCase("config")]
-    [TestCase("weights")]
-    [TestCase("export")]
-    public void EveryCommandGroupAnswersHelp(string group)
+    [TestCase("config", "show")]
+    [TestCase("weights", "inspect")]
+    [TestCase("export", "onnx")]
+    [TestCase("zoo", "url")]
+    public void EveryCommandGroupAnswersHelp(string group, string command)
     {
         var (code, stdout, _) = Run(group, "--help");
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.StartWith($"d2sharp {group} "));
+        Assert.That(stdout, Does.Contain($"Usage:\n  d2sharp {group} [command] [options]").And.Match($@"\n  {command} +\S"));
+    }
+
+    [TestCase("run", "--min-score <S>", "[default: 0.5]")]
+    [TestCase("bench", "--size <HxW> (REQUIRED)", "[default: 10]")]
+    [TestCase("serve", "--model <NAME=CONFIG[,weights=W]>", "repeat for several models")]
+    [TestCase("config show", "--opts <K V ...>", "merge_from_list")]
+    [TestCase("zoo list", "<TEXT>", "only the config names that contain TEXT")]
+    [TestCase("completion", "<bash|zsh|pwsh>", "the shell the script is for")]
+    public void EveryCommandAnswersHelpWithItsOptionsAndDefaults(string command, string usage, string description)
+    {
+        foreach (string help in new[] { "--help", "-h" })
+        {
+            var (code, stdout, stderr) = Run([.. command.Split(' '), help]);
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain($"Usage:\n  d2sharp {command}").And.Contain(usage).And.Contain(description));
+        }
+    }
+
+    [Test]
+    public void EveryOptionOfEveryCommandSaysWhatItDoes()
+    {
+        var root = D2Sharp.Cli.CommandTree.Create(new System.CommandLine.Option<bool>("--verbose"));
+        foreach (var command in D2Sharp.Cli.CommandNames.Leaves(root))
+        {
+            Assert.That(command.Description, Is.Not.Null.And.Not.Empty, command.Name);
+            foreach (var option in command.Options)
+                Assert.That(option.Description, Is.Not.Null.And.Not.Empty, $"{command.Name} {option.Name}");
+        }
+    }
+
+    [Test]
+    public void VersionNamesDotNet()
+    {
+        var (code, stdout, _) = Run("--version");
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Match(@"^d2sharp \d+\.\d+\.\d+\S* \(\.NET \d+\.\d+"));
+    }
+
+    [Test]
+    public void NoArgumentsIsAShortUsageOnStderr()
+    {
+        var (code, stdout, stderr) = Run();
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.LessThanOrEqualTo(3));
+        Assert.That(stderr, Does.Contain("run, visualize").And.Contain("config show"));
+    }
+
+    [TestCase("rnu", "--config", "x.yaml")]
+    [TestCase("run", "--devcie", "cpu")]
+    [TestCase("zoo", "lst")]
+    [TestCase("completion", "fish")]
+    [TestCase("weights", "inspect")]
+    public void EveryUsageErrorIsOneLine(params string[] args)
+    {
+        var (code, stdout, stderr) = Run(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
+        Assert.That(stderr, Does.Match(@"\(d2sharp [a-z ]*--help (shows the options|lists the commands)\)"));
+    }
+
+    [Test]
+    public void AMistypedOptionGetsAGuess()
+    {
+        var (_, _, stderr) = Run("run", "--devcie", "cpu", "--config", "x.yaml", "--input", "x.png");
+        Assert.That(stderr, Does.Contain("unknown option --devcie; did you mean '--device'?"));
+        (_, _, stderr) = Run("zoo", "lst");
+        Assert.That(stderr, Does.Contain("unknown command 'zoo lst'; did you mean 'zoo list'?"));
+    }
+
+    [Test]
+    public void AResponseFileHoldsArgumentsAndTheCommandLineOverridesIt()
+    {
+        string file = Path.Combine(TestContext.CurrentContext.WorkDirectory, "cli_args.rsp");
+        File.WriteAllLines(file, [
+            "# the model and its input",
+            $"--config \"{TinyConfig}\"",
+            "--opts INPUT.MIN_SIZE_TEST 0 MODEL.PIXEL_STD \"[1.0, 2.0, 3.0]\"",
+            $"--input {TestPaths.Fixture("tiny_r50_fpn", "image.png")}",
+            "--device reference",
+        ]);
+        try
+        {
+            var (code, stdout, stderr) = Run("run", $"@{file}", "--device", "cpu", "--threads", "2");
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain("device:  cpu (cpu backend)"), "the command line's --device wins over the file's");
+            Assert.That(stdout, Does.Contain("p6").And.Contain("anchors_p2"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void TheSuggestDirectiveCompletesCommandsOptionsAndValues()
+    {
+        Assert.That(Complete("d2sharp ru"), Is.EqualTo(new[] { "run" }));
+        Assert.That(Complete("d2sharp run --dev"), Is.EqualTo(new[] { "--device" }));
+        Assert.That(Complete("d2sharp run --format "), Does.Contain("json").And.Contain("text"));
+        Assert.That(Complete("d2sharp zoo "), Does.Contain("list").And.Contain("url"));
+        Assert.That(Complete("d2sharp completion "), Does.Contain("bash").And.Contain("zsh").And.Contain("pwsh"));
+    }
+
+    /// <summary>What a shell's completion script gets: <c>d2sharp [suggest:POSITION] "LINE"</c>, the cursor at the end.</summary>
+    private static string[] Complete(string line)
+    {
+        var (code, stdout, stderr) = Run($"[suggest:{line.Length}]", line);
+        Assert.That(code, Is.Zero, stderr);
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    [TestCase("bash", "complete -o default -F _d2sharp_complete d2sharp")]
+    [TestCase("zsh", "compdef _d2sharp_complete d2sharp")]
+    [TestCase("pwsh", "Register-ArgumentCompleter -Native -CommandName d2sharp")]
+    public void CompletionPrintsAScriptThatAsksTheSuggestDirective(string shell, string wiring)
+    {
+        var (code, stdout, stderr) = Run("completion", shell);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain(wiring).And.Contain("d2sharp \"[suggest:"));
     }
 
     [Test]
@@ -388,6 +510,10 @@ public class CliTests
         var (code, stdout, stderr) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.RESNETS.DEPTH", "101", "--opts", "MODEL.FPN.OUT_CHANNELS", "64");
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Does.Contain("DEPTH: 101").And.Contain("OUT_CHANNELS: 64"));
+
+        (code, stdout, stderr) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.ROI_HEADS.SCORE_THRESH_TEST", "-0.5", "MODEL.PIXEL_STD", "[1.0, 2.0, 3.0]");
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("SCORE_THRESH_TEST: -0.5").And.Contain("PIXEL_STD:"), "values that look like options or lists pass through");
 
         (code, _, stderr) = Run("config", "show", "--config", TinyConfig, "--opts", "MODEL.RESNETS.DEPTH", "--opts", "MODEL.FPN.OUT_CHANNELS", "64");
         Assert.That(code, Is.EqualTo(2));
