@@ -3,11 +3,17 @@ namespace D2Sharp;
 /// <summary>Element types a graph value or a boundary tensor can hold: the dtypes Detectron2's test path uses.</summary>
 public enum DataType
 {
+    /// <summary>IEEE 754 single (<c>torch.float32</c>, C# <see cref="float"/>): features, boxes, scores.</summary>
     Float32,
+    /// <summary>IEEE 754 half (<c>torch.float16</c>, C# <see cref="Half"/>).</summary>
     Float16,
+    /// <summary>32-bit signed integer (<c>torch.int32</c>): counts and image sizes.</summary>
     Int32,
+    /// <summary>64-bit signed integer (<c>torch.int64</c>): indices and class ids.</summary>
     Int64,
+    /// <summary>Unsigned byte (<c>torch.uint8</c>): image pixels.</summary>
     UInt8,
+    /// <summary>Boolean stored as one byte, 0 or 1 (<c>torch.bool</c>, numpy <c>|b1</c>).</summary>
     Bool,
 }
 

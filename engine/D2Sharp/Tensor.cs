@@ -14,9 +14,17 @@ public sealed class Tensor
     /// <summary>A float32 tensor of zeros.</summary>
     public Tensor(int[] shape) : this(shape, new float[CountElements(shape)]) { }
 
+    /// <summary>A float32 tensor over <paramref name="data"/> (not copied).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the product of <paramref name="shape"/>.</exception>
     public Tensor(int[] shape, float[] data) : this(shape, data, DataType.Float32) { }
+    /// <summary>A float16 tensor over <paramref name="data"/> (not copied).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the product of <paramref name="shape"/>.</exception>
     public Tensor(int[] shape, Half[] data) : this(shape, data, DataType.Float16) { }
+    /// <summary>An int32 tensor over <paramref name="data"/> (not copied).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the product of <paramref name="shape"/>.</exception>
     public Tensor(int[] shape, int[] data) : this(shape, data, DataType.Int32) { }
+    /// <summary>An int64 tensor over <paramref name="data"/> (not copied).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the product of <paramref name="shape"/>.</exception>
     public Tensor(int[] shape, long[] data) : this(shape, data, DataType.Int64) { }
 
     /// <summary>A uint8 tensor, or a bool tensor (<paramref name="type"/> <see cref="DataType.Bool"/>, bytes 0 or 1).</summary>
@@ -48,9 +56,13 @@ public sealed class Tensor
         };
     }
 
+    /// <summary>Dimensions, outermost first (NCHW for feature maps); the array is not copied, so do not change it.</summary>
     public int[] Shape { get; }
+    /// <summary>Element type of the storage.</summary>
     public DataType Type { get; }
+    /// <summary>Number of dimensions.</summary>
     public int Rank => Shape.Length;
+    /// <summary>Number of elements (the product of <see cref="Shape"/>).</summary>
     public long Length => _storage.LongLength;
 
     /// <summary>The elements of a float32 tensor; other types are read with <see cref="Span{T}"/>.</summary>
@@ -66,6 +78,8 @@ public sealed class Tensor
     public Span<byte> Bytes =>
         MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_storage), checked((int)(Length * Type.SizeOf())));
 
+    /// <summary>The product of the dimensions (1 for rank 0), as a <see cref="long"/>.</summary>
+    /// <exception cref="ArgumentException">A dimension is negative.</exception>
     public static long CountElements(IReadOnlyList<int> shape)
     {
         long n = 1;
@@ -78,7 +92,9 @@ public sealed class Tensor
         return n;
     }
 
+    /// <summary>Formats a shape as <c>[2, 3, 64, 64]</c>, for messages.</summary>
     public static string ShapeString(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape) + "]";
 
+    /// <summary>Type and shape, e.g. <c>Tensor[1, 256, 200, 304] float32</c>.</summary>
     public override string ToString() => $"Tensor{ShapeString(Shape)} {Type.Name()}";
 }

@@ -20,6 +20,11 @@ public static class BackendFactory
     /// <summary>The devices that run on any machine (no GPU needed).</summary>
     public static IReadOnlyList<string> HostDevices { get; } = ["cpu", "reference"];
 
+    /// <summary>A new backend for <paramref name="device"/>, one of <see cref="Devices"/> or <c>cuda:N</c>.</summary>
+    /// <param name="device"><c>cpu</c>, <c>reference</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>.</param>
+    /// <param name="threads">Host threads per bound model (the CPU backend, or the CPU part of <c>cuda</c>); 0 means one per processor.</param>
+    /// <param name="precision">Convolution math on CUDA; anything but <see cref="CudaPrecision.Fp32"/> needs a <c>cuda</c> device.</param>
+    /// <exception cref="D2SharpException">The device name is unknown, or a precision other than fp32 is asked of a host device.</exception>
     public static IBackend Create(string device, int threads = 0, CudaPrecision precision = CudaPrecision.Fp32)
     {
         if (device == "auto") device = CudaAvailability.Check().Available ? "cuda" : "cpu";

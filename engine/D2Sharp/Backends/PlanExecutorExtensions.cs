@@ -6,6 +6,9 @@ namespace D2Sharp.Backends;
 /// <summary>Typed, by-name access to an executor's inputs and outputs.</summary>
 public static class PlanExecutorExtensions
 {
+    /// <summary>Writes <paramref name="data"/> into the plan input named <paramref name="name"/>, in its logical layout (NCHW for feature maps).</summary>
+    /// <exception cref="KeyNotFoundException">The plan has no input of that name.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the input's data type, or the span's length is not the input's element count at this plan's shape.</exception>
     public static void SetInput<T>(this IPlanExecutor executor, string name, ReadOnlySpan<T> data) where T : unmanaged
     {
         int index = executor.Plan.InputIndex(name);
@@ -22,6 +25,9 @@ public static class PlanExecutorExtensions
         executor.SetInput(index, tensor.Bytes);
     }
 
+    /// <summary>Copies the last run's output named <paramref name="name"/> into <paramref name="destination"/>, in its logical layout (NCHW for feature maps).</summary>
+    /// <exception cref="KeyNotFoundException">The plan has no output of that name.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> does not hold the output's data type, or the span's length is not the output's element count at this plan's shape.</exception>
     public static void GetOutput<T>(this IPlanExecutor executor, string name, Span<T> destination) where T : unmanaged
     {
         int index = executor.Plan.OutputIndex(name);

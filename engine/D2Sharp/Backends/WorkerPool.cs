@@ -38,6 +38,7 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Threads a loop runs on, the caller included (the constructor's 0 resolved to the processor count); workers are numbered 0 to Workers − 1.</summary>
     public int Workers { get; }
 
     /// <summary>Runs <paramref name="body"/> for every index in [0, <paramref name="count"/>) and rethrows the first failure.</summary>
@@ -111,6 +112,7 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Stops the worker threads once they finish what they run; <see cref="For"/> then throws <see cref="ObjectDisposedException"/> (a loop that runs inline on the caller still runs). Safe to call twice.</summary>
     public void Dispose()
     {
         lock (_gate)

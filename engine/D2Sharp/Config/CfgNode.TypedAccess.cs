@@ -3,11 +3,15 @@ namespace D2Sharp.Config;
 /// <summary>Typed reads: each names the key, the expected type and the type actually found when they differ.</summary>
 public sealed partial class CfgNode
 {
+    /// <summary>An int (Python int) that fits in 32 bits; a float value is refused.</summary>
+    /// <exception cref="ConfigException">The key does not exist, holds another type, or does not fit in an <see cref="int"/>.</exception>
     public int GetInt(string dottedKey) => AsInt(dottedKey, Find(dottedKey), "int");
 
     /// <summary>A float; an int value is accepted too (yacs keeps <c>0</c> and <c>0.0</c> apart, callers rarely care).</summary>
     public double GetDouble(string dottedKey) => AsDouble(dottedKey, Find(dottedKey), "float");
 
+    /// <summary>A bool (Python <c>True</c>/<c>False</c>); an int value is refused.</summary>
+    /// <exception cref="ConfigException">The key does not exist or holds another type.</exception>
     public bool GetBool(string dottedKey) =>
         Find(dottedKey) is bool b ? b : throw WrongType(dottedKey, Find(dottedKey), "bool");
 
@@ -15,6 +19,8 @@ public sealed partial class CfgNode
     public string GetString(string dottedKey) =>
         Find(dottedKey) as string ?? throw WrongType(dottedKey, Find(dottedKey), "str");
 
+    /// <summary>A list (or tuple) of ints, each fitting in 32 bits.</summary>
+    /// <exception cref="ConfigException">The key does not exist, is not a list, or holds an item of another type.</exception>
     public IReadOnlyList<int> GetIntList(string dottedKey) =>
         ListOf(dottedKey, "list of int", item => AsInt(dottedKey, item, "list of int"));
 
@@ -22,9 +28,13 @@ public sealed partial class CfgNode
     public IReadOnlyList<double> GetDoubleList(string dottedKey) =>
         ListOf(dottedKey, "list of float", item => AsDouble(dottedKey, item, "list of float"));
 
+    /// <summary>A list (or tuple) of strings; a None item is refused.</summary>
+    /// <exception cref="ConfigException">The key does not exist, is not a list, or holds an item of another type.</exception>
     public IReadOnlyList<string> GetStringList(string dottedKey) =>
         ListOf(dottedKey, "list of str", item => item as string ?? throw WrongType(dottedKey, Find(dottedKey), "list of str"));
 
+    /// <summary>A list (or tuple) of bools.</summary>
+    /// <exception cref="ConfigException">The key does not exist, is not a list, or holds an item of another type.</exception>
     public IReadOnlyList<bool> GetBoolList(string dottedKey) =>
         ListOf(dottedKey, "list of bool", item => item is bool b ? b : throw WrongType(dottedKey, Find(dottedKey), "list of bool"));
 

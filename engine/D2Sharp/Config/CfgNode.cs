@@ -42,6 +42,7 @@ public sealed partial class CfgNode : IEnumerable<KeyValuePair<string, object?>>
         }
     }
 
+    /// <summary>Whether a value or section exists at <paramref name="dottedKey"/> (relative to this node); never throws for a missing key.</summary>
     public bool ContainsKey(string dottedKey) => TryFind(dottedKey, out _, out _, out _);
 
     /// <summary>
@@ -107,10 +108,12 @@ public sealed partial class CfgNode : IEnumerable<KeyValuePair<string, object?>>
     /// <summary>The config as YAML, as Detectron2's <c>cfg.dump()</c> writes it: sorted keys, block style.</summary>
     public string ToYaml() => ConfigYamlWriter.Write(this);
 
+    /// <summary>The direct children in order: values as stored (lists live, not copied) and sections as <see cref="CfgNode"/>.</summary>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _entries.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary><c>CfgNode(root)</c>, or <c>CfgNode(KEY.PATH)</c> for a section; use <see cref="ToYaml"/> for the contents.</summary>
     public override string ToString() => KeyPath.Length == 0 ? "CfgNode(root)" : $"CfgNode({KeyPath})";
 
     internal bool TryGetChild(string key, out object? value) => _entries.TryGetValue(key, out value);

@@ -25,6 +25,7 @@ public sealed class ExecutionPlan
         foreach (var v in shapeOnly.SelectMany(n => n.Outputs)) _constant[v.Id] = true;
     }
 
+    /// <summary>The graph the plan was cut from; node and value ids index into it.</summary>
     public ModelGraph Graph { get; }
     /// <summary>The values the caller writes before each run, in the order they were fed.</summary>
     public IReadOnlyList<Value> Inputs { get; }
@@ -35,15 +36,19 @@ public sealed class ExecutionPlan
     /// <summary>Nodes whose outputs depend on input shapes alone: run once when a backend prepares the plan.</summary>
     public IReadOnlyList<Node> ShapeOnlyNodes { get; }
 
+    /// <summary>Whether the plan computes or is fed <paramref name="v"/>: false for values of nodes the plan leaves out.</summary>
     public bool Contains(Value v) => _shapes[v.Id] != null;
 
     /// <summary>Logical shape of a value (NCHW for feature maps).</summary>
     public int[] ShapeOf(Value v) =>
         _shapes[v.Id] ?? throw new ArgumentException($"value '{v.Name}' is not part of this plan");
 
+    /// <summary>Number of elements of a value at this plan's shapes; throws <see cref="ArgumentException"/> when the value is not part of the plan.</summary>
     public long ElementsOf(Value v) => Tensor.CountElements(ShapeOf(v));
 
+    /// <summary>Multiply-accumulates of one run of <paramref name="node"/> at this plan's shapes (<see cref="Op.Macs"/>); 0 for nodes the plan does not run.</summary>
     public long MacsOf(Node node) => _macs[node.Id];
+    /// <summary>Multiply-accumulates of one run of the whole plan: the sum of <see cref="MacsOf"/> over its nodes.</summary>
     public long TotalMacs => _macs.Sum();
 
     /// <summary>True for values computed once per plan (outputs of <see cref="ShapeOnlyNodes"/>).</summary>
@@ -61,6 +66,8 @@ public sealed class ExecutionPlan
         return (_first[v.Id], _last[v.Id]);
     }
 
+    /// <summary>Position of the fed value named <paramref name="name"/> in <see cref="Inputs"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No input has that name; the message lists the inputs.</exception>
     public int InputIndex(string name)
     {
         for (int i = 0; i < Inputs.Count; i++)
@@ -68,6 +75,8 @@ public sealed class ExecutionPlan
         throw new KeyNotFoundException($"the plan has no input '{name}'; inputs: {string.Join(", ", Inputs.Select(v => v.Name))}");
     }
 
+    /// <summary>Position of the output named <paramref name="name"/> in <see cref="Outputs"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No output has that name; the message lists the outputs.</exception>
     public int OutputIndex(string name)
     {
         for (int i = 0; i < Outputs.Count; i++)

@@ -9,6 +9,9 @@ namespace D2Sharp.Graph;
 /// </summary>
 public static class GraphPrinter
 {
+    /// <summary>The whole table for <paramref name="plan"/>, with <paramref name="layout"/>'s arena size and alignment at the end; lines end with <see cref="Environment.NewLine"/>.</summary>
+    /// <param name="plan">The plan to print.</param>
+    /// <param name="layout">The memory layout a backend made for the plan.</param>
     public static string Format(ExecutionPlan plan, ArenaLayout layout)
     {
         var g = plan.Graph;
@@ -45,6 +48,7 @@ public static class GraphPrinter
         return s;
     }
 
+    /// <summary>A count with an SI suffix and two decimals (<c>4.21G</c>, <c>512</c> below 1000), for MACs and parameter counts.</summary>
     public static string FormatCount(long n) => n switch
     {
         >= 1_000_000_000_000 => $"{n / 1e12:F2}T",
@@ -54,6 +58,7 @@ public static class GraphPrinter
         _ => n.ToString(),
     };
 
+    /// <summary>A byte size in binary units with two decimals (<c>1.50 MiB</c>, <c>512 B</c> below 1 KiB).</summary>
     public static string FormatBytes(long bytes) => bytes switch
     {
         >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",

@@ -16,8 +16,11 @@ public sealed class ModelGraph
     private readonly HashSet<string> _nodeNames = [];
     private readonly HashSet<string> _valueNames = [];
 
+    /// <summary>The graph inputs in declaration order (<see cref="AddInput"/>): the values a caller can feed.</summary>
     public IReadOnlyList<Value> Inputs => _inputs;
+    /// <summary>Every node in execution (topological) order; <see cref="Node.Id"/> indexes this list.</summary>
     public IReadOnlyList<Node> Nodes => _nodes;
+    /// <summary>Every value (inputs and node outputs) in creation order; <see cref="Value.Id"/> indexes this list.</summary>
     public IReadOnlyList<Value> Values => _values;
     /// <summary>Named outputs in the order they were declared (<c>p2</c>…<c>p6</c>, then <c>anchors_p2</c>…).</summary>
     public IReadOnlyList<KeyValuePair<string, Value>> Outputs => _outputs;
@@ -87,12 +90,16 @@ public sealed class ModelGraph
         return outputs;
     }
 
+    /// <summary>Declares <paramref name="value"/> a graph output named <paramref name="name"/>; a value may be marked under several names.</summary>
+    /// <exception cref="ArgumentException">An output named <paramref name="name"/> already exists.</exception>
     public void MarkOutput(string name, Value value)
     {
         if (_outputs.Any(o => o.Key == name)) throw new ArgumentException($"duplicate output name '{name}'");
         _outputs.Add(new(name, value));
     }
 
+    /// <summary>The value of the output named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No output has that name; the message lists the outputs.</exception>
     public Value Output(string name) =>
         _outputs.FirstOrDefault(o => o.Key == name).Value
         ?? throw new KeyNotFoundException($"graph has no output '{name}'; outputs: {string.Join(", ", _outputs.Select(o => o.Key))}");

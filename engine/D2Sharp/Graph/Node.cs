@@ -20,11 +20,17 @@ public sealed class Node
         Id = id; Name = name; Module = module; Op = op; Inputs = inputs; _parameterNames = parameterNames;
     }
 
+    /// <summary>Position in <see cref="ModelGraph.Nodes"/>, also the execution order.</summary>
     public int Id { get; }
+    /// <summary>Name unique in the graph (<c>backbone.fpn_lateral2</c>, <c>proposal_generator.rpn_head.conv@p3</c>).</summary>
     public string Name { get; }
+    /// <summary>Detectron2 module path the node's parameters live under (see the class remarks).</summary>
     public string Module { get; }
+    /// <summary>The op spec: attributes, shapes, types and parameters.</summary>
     public Op Op { get; }
+    /// <summary>Values the node reads, in the op's input order.</summary>
     public IReadOnlyList<Value> Inputs { get; }
+    /// <summary>Values the node writes, in the op's <see cref="Op.OutputNames"/> order.</summary>
     public IReadOnlyList<Value> Outputs { get; internal set; } = [];
 
     /// <summary>The first (for most ops the only) output.</summary>
@@ -47,5 +53,6 @@ public sealed class Node
     public string ParameterName(string relative) =>
         _parameterNames != null && _parameterNames.TryGetValue(relative, out var name) ? name : Module + "." + relative;
 
+    /// <summary><c>name: Kind(inputs) -> outputs</c>, for debugging.</summary>
     public override string ToString() => $"{Name}: {Op.Kind}({string.Join(", ", Inputs)}) -> {string.Join(", ", Outputs)}";
 }

@@ -9,6 +9,11 @@ namespace D2Sharp.Graph;
 /// </summary>
 public static class SingleOpGraph
 {
+    /// <summary>The one-node graph for <paramref name="op"/> and its plan at these input shapes, every output marked.</summary>
+    /// <param name="op">The op to run.</param>
+    /// <param name="inputs">Data type and shape of each input, in the op's input order.</param>
+    /// <exception cref="ShapeException">The shapes do not fit the op.</exception>
+    /// <exception cref="ArgumentException">The number or types of the inputs do not fit the op.</exception>
     public static (ModelGraph Graph, ExecutionPlan Plan) Create(Op op, IReadOnlyList<(DataType Type, int[] Shape)> inputs)
     {
         var graph = new ModelGraph();

@@ -14,13 +14,17 @@ public sealed class Value
         Id = id; Name = name; Type = type; Feature = feature; Producer = producer; OutputIndex = outputIndex;
     }
 
+    /// <summary>Position in <see cref="ModelGraph.Values"/>.</summary>
     public int Id { get; }
+    /// <summary>Name unique in the graph (<c>p2</c>, <c>rpn_topk_indices_p3</c>); plans and backends address inputs and outputs by it.</summary>
     public string Name { get; }
+    /// <summary>Element type of the value.</summary>
     public DataType Type { get; }
 
     /// <summary>Channels and stride when this value is a feature map; null for every other value.</summary>
     public ShapeSpec? Feature { get; }
 
+    /// <summary>True when the value is a feature map (has a <see cref="Feature"/> spec): logically NCHW, stored in each backend's own layout.</summary>
     public bool IsFeatureMap => Feature != null;
 
     /// <summary>The feature map's channels and stride; an error for a value that is not a feature map.</summary>
@@ -48,5 +52,6 @@ public sealed class Value
     /// </summary>
     public Value? SlotCount { get; internal set; }
 
+    /// <summary>The value's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 }

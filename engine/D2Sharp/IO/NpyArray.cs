@@ -22,6 +22,7 @@ public sealed class NpyArray
     /// <summary>The numpy descr, e.g. <c>"&lt;f4"</c>, <c>"|u1"</c>, <c>"&gt;f8"</c>.</summary>
     public string DType { get; }
 
+    /// <summary>Dimensions as stored in the header, outermost first (an empty array for a scalar).</summary>
     public int[] Shape { get; }
 
     /// <summary>True when the elements are stored column-major (numpy's <c>fortran_order</c>).</summary>
@@ -33,6 +34,7 @@ public sealed class NpyArray
     /// <summary>The file (and npz member) this array came from, for error messages.</summary>
     internal string Source { get; }
 
+    /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
     public long ElementCount => Tensor.CountElements(Shape);
 
     /// <summary>True for one-byte unsigned elements, however the descr spells the byte order.</summary>

@@ -7,6 +7,8 @@ namespace D2Sharp.IO;
 /// </summary>
 public sealed class NpyFormatException : D2SharpException
 {
+    /// <summary>A read failure described by <paramref name="message"/>.</summary>
     public NpyFormatException(string message) : base(message) { }
+    /// <summary>A read failure described by <paramref name="message"/>, caused by <paramref name="inner"/> (the header parser's or the zip reader's exception).</summary>
     public NpyFormatException(string message, Exception inner) : base(message, inner) { }
 }

@@ -18,7 +18,9 @@ public sealed class Image
         Format = format;
     }
 
+    /// <summary>Height in pixels (rows).</summary>
     public int Height { get; }
+    /// <summary>Width in pixels (columns).</summary>
     public int Width { get; }
 
     /// <summary><see cref="Height"/>·<see cref="Width"/>·3 bytes, row-major, channels interleaved.</summary>
@@ -27,6 +29,7 @@ public sealed class Image
     /// <summary>"BGR" or "RGB": the order of the three channels in <see cref="Pixels"/>.</summary>
     public string Format { get; }
 
+    /// <summary><c>Image HxW FORMAT</c>, e.g. <c>Image 480x640 BGR</c>.</summary>
     public override string ToString() => $"Image {Height}x{Width} {Format}";
 
     /// <summary>Throws unless <paramref name="format"/> is one of <see cref="SupportedFormats"/> (case-sensitive, as in Detectron2).</summary>

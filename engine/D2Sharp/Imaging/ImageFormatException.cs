@@ -7,6 +7,8 @@ namespace D2Sharp.Imaging;
 /// </summary>
 public sealed class ImageFormatException : D2SharpException
 {
+    /// <summary>An image problem described by <paramref name="message"/>.</summary>
     public ImageFormatException(string message) : base(message) { }
+    /// <summary>An image problem described by <paramref name="message"/>, caused by <paramref name="inner"/> (typically the decoder's exception).</summary>
     public ImageFormatException(string message, Exception inner) : base(message, inner) { }
 }

@@ -28,6 +28,7 @@ public sealed class ArenaLayout
     public long OffsetOf(Value v) =>
         _valueOffsets[v.Id] >= 0 ? _valueOffsets[v.Id] : throw new ArgumentException($"value '{v.Name}' has no memory in this plan");
 
+    /// <summary>Whether <paramref name="v"/> is a plan constant (an anchor grid), kept in the plan's constant buffer rather than the arena.</summary>
     public bool IsConstant(Value v) => _isConstant[v.Id];
 
     /// <summary>The node's scratch range in the arena (bytes 0 when it asked for none).</summary>

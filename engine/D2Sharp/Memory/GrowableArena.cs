@@ -10,6 +10,7 @@ public sealed unsafe class GrowableArena(int alignment) : IDisposable
 {
     private NativeBuffer? _buffer;
 
+    /// <summary>Byte alignment of the arena's start (64 on the CPU, 256 on a GPU), as given to the constructor.</summary>
     public int Alignment { get; } = alignment;
 
     /// <summary>The most bytes the arena may grow to; <see cref="long.MaxValue"/> (default) leaves it to the machine.</summary>
@@ -46,6 +47,7 @@ public sealed unsafe class GrowableArena(int alignment) : IDisposable
         }
     }
 
+    /// <summary>Frees the native memory; <see cref="Base"/> then throws until <see cref="Ensure"/> allocates again.</summary>
     public void Dispose()
     {
         _buffer?.Dispose();

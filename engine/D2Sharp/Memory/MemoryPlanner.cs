@@ -19,6 +19,11 @@ public sealed record MemoryPlan(IReadOnlyDictionary<int, long> Offsets, long Siz
 /// </summary>
 public static class MemoryPlanner
 {
+    /// <summary>Places <paramref name="requests"/> in one arena; every offset and the size are multiples of <paramref name="alignment"/>.</summary>
+    /// <param name="requests">The buffers, each with a distinct <see cref="BufferRequest.Id"/>.</param>
+    /// <param name="alignment">Byte alignment of every buffer, a power of two.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alignment"/> is not a positive power of two.</exception>
+    /// <exception cref="ArgumentException">A request has a negative size, ends before it starts, or repeats an id.</exception>
     public static MemoryPlan Plan(IReadOnlyList<BufferRequest> requests, int alignment)
     {
         if (alignment <= 0 || (alignment & (alignment - 1)) != 0)
@@ -47,6 +52,7 @@ public static class MemoryPlanner
         return new MemoryPlan(offsets, size, naive, alignment);
     }
 
+    /// <summary><paramref name="n"/> rounded up to a multiple of <paramref name="alignment"/> (which must be positive).</summary>
     public static long AlignUp(long n, long alignment) => (n + alignment - 1) / alignment * alignment;
 
     /// <summary>Buffers that share one memory range: a buffer, then each in-place successor in turn.</summary>

@@ -30,8 +30,10 @@ public sealed unsafe class NativeBuffer : SafeHandle
         }
     }
 
+    /// <summary>Usable size in bytes, as requested (the allocation is at least one alignment unit).</summary>
     public long Length { get; }
 
+    /// <summary>True while the handle is null, i.e. no memory was allocated.</summary>
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>The first byte; valid while the buffer is not disposed.</summary>
@@ -44,6 +46,7 @@ public sealed unsafe class NativeBuffer : SafeHandle
         }
     }
 
+    /// <summary>Frees the aligned native memory; called once by the <see cref="SafeHandle"/> machinery.</summary>
     protected override bool ReleaseHandle()
     {
         NativeMemory.AlignedFree((void*)handle);

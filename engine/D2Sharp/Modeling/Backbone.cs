@@ -19,6 +19,9 @@ public sealed record BackboneInput(ModelGraph Graph, Value Image, string Prefix)
 /// <summary>What a backbone builder returns: its named outputs (high to low resolution) and padding need.</summary>
 public sealed class Backbone
 {
+    /// <summary>A backbone result.</summary>
+    /// <param name="outputs">Named output features, high to low resolution.</param>
+    /// <param name="sizeDivisibility">The multiple inputs are padded to (Detectron2's <c>size_divisibility</c>); 0 for none.</param>
     public Backbone(IReadOnlyList<KeyValuePair<string, Value>> outputs, int sizeDivisibility)
     {
         Outputs = outputs;
@@ -31,6 +34,8 @@ public sealed class Backbone
     /// <summary>Inputs are zero-padded bottom/right to a multiple of this (0: no padding).</summary>
     public int SizeDivisibility { get; }
 
+    /// <summary>Finds the output feature named <paramref name="name"/> (<c>res5</c>, <c>p3</c>).</summary>
+    /// <returns>False, with <paramref name="value"/> null, when the backbone has no such output.</returns>
     public bool TryGet(string name, out Value value)
     {
         foreach (var o in Outputs)

@@ -12,6 +12,8 @@ namespace D2Sharp.Modeling;
 /// </summary>
 public static class DefaultAnchorGenerator
 {
+    /// <summary>Adds one <see cref="AnchorGrid"/> node per feature (named <c>anchor_generator.&lt;f&gt;</c>, value <c>anchors_&lt;f&gt;</c>) and returns their outputs in feature order.</summary>
+    /// <exception cref="ModelBuildException">The sizes or aspect ratios are empty, not positive or not one list per level, or OFFSET is outside [0, 1).</exception>
     public static IReadOnlyList<Value> Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features)
     {
         int n = features.Count;

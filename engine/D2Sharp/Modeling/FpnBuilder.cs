@@ -11,9 +11,19 @@ namespace D2Sharp.Modeling;
 /// </summary>
 public static class FpnBuilder
 {
+    /// <summary>
+    /// <c>build_resnet_fpn_backbone</c>: a ResNet under <c>&lt;prefix&gt;.bottom_up</c>, one FPN output per
+    /// <c>FPN.IN_FEATURES</c> entry (<c>p2</c>…<c>p5</c> for res2…res5), then the next level by max pool k1 s2 on <c>p5</c>.
+    /// </summary>
+    /// <exception cref="ModelBuildException">An FPN key is invalid or names a feature the ResNet does not output.</exception>
     public static Backbone BuildResNetFpnBackbone(CfgNode cfg, BackboneInput input) =>
         Build(cfg, input, TopBlock.MaxPool);
 
+    /// <summary>
+    /// <c>build_retinanet_resnet_fpn_backbone</c>: a ResNet under <c>&lt;prefix&gt;.bottom_up</c>, one FPN output per
+    /// <c>FPN.IN_FEATURES</c> entry (<c>p3</c>…<c>p5</c>), then P6 by a 3×3 s2 conv on <c>res5</c> and P7 by another on ReLU(P6).
+    /// </summary>
+    /// <exception cref="ModelBuildException">An FPN key is invalid, or <c>res5</c> is not among the ResNet's outputs.</exception>
     public static Backbone BuildRetinaNetResNetFpnBackbone(CfgNode cfg, BackboneInput input) =>
         Build(cfg, input, TopBlock.P6P7);
 

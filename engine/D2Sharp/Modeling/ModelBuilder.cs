@@ -18,6 +18,10 @@ public static class ModelBuilder
 {
     private static readonly string[] RpnArchitectures = ["GeneralizedRCNN", "ProposalNetwork", "PanopticFPN"];
 
+    /// <summary>Builds the graph for <paramref name="cfg"/> up to <paramref name="scope"/>; the graph holds parameter names and shapes only, no weights.</summary>
+    /// <exception cref="ModelBuildException">The config asks for something Detectron2 would reject or D2Sharp does not support (the message names the key).</exception>
+    /// <exception cref="ConfigException">A key the builders read is missing or has the wrong type.</exception>
+    /// <exception cref="RegistryException">A builder name in the config (<c>MODEL.BACKBONE.NAME</c>, <c>MODEL.ROI_HEADS.NAME</c>…) is not registered.</exception>
     public static ModelSpec Build(CfgNode cfg, ModelScope scope = ModelScope.Backbone)
     {
         ModelConfigChecks.Check(cfg);

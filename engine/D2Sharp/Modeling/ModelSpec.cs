@@ -28,8 +28,11 @@ public sealed class ModelSpec
         InputFormat = config.GetString("INPUT.FORMAT");
     }
 
+    /// <summary>The config the model was built from (defaults, <c>_BASE_</c> chain and overrides merged); do not change it after building.</summary>
     public CfgNode Config { get; }
+    /// <summary>The network as a backend-neutral graph, preprocessing op included.</summary>
     public ModelGraph Graph { get; }
+    /// <summary>How much of the meta-architecture the graph holds.</summary>
     public ModelScope Scope { get; }
     /// <summary>Graph input: uint8 [N, H, W, 3] in <see cref="InputFormat"/> order, H and W padded to <see cref="SizeDivisibility"/>.</summary>
     public Value Pixels { get; }
@@ -39,11 +42,15 @@ public sealed class ModelSpec
     public Value Image { get; }
     /// <summary>Inputs are zero-padded bottom/right to a multiple of this (the backbone's; 0 = none).</summary>
     public int SizeDivisibility { get; }
+    /// <summary>Names of the backbone's outputs in Detectron2's order (<c>p2</c>…<c>p6</c>, or <c>res4</c> for a C4 backbone), each a graph output.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
     /// <summary><c>anchors_&lt;feature&gt;</c> outputs; empty when the meta-architecture has no anchor generator.</summary>
     public IReadOnlyList<string> AnchorNames { get; }
+    /// <summary><c>MODEL.PIXEL_MEAN</c>: per-channel mean in <see cref="InputFormat"/> order, on the 0–255 pixel scale.</summary>
     public IReadOnlyList<double> PixelMean { get; }
+    /// <summary><c>MODEL.PIXEL_STD</c>: per-channel divisor in <see cref="InputFormat"/> order, on the 0–255 pixel scale.</summary>
     public IReadOnlyList<double> PixelStd { get; }
+    /// <summary><c>INPUT.FORMAT</c>: the channel order the model expects of its pixels (<c>"BGR"</c> for the model zoo, or <c>"RGB"</c>).</summary>
     public string InputFormat { get; }
 
     /// <summary>A size rounded up to <see cref="SizeDivisibility"/>, as <c>ImageList.from_tensors</c> pads.</summary>

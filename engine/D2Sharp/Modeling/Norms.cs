@@ -5,11 +5,13 @@ namespace D2Sharp.Modeling;
 /// <summary>A normalisation after a conv, from a config string as Detectron2's <c>get_norm</c>.</summary>
 public readonly record struct NormSpec(FoldedNorm Folded, bool IsGroupNorm)
 {
+    /// <summary>No normalisation (config value <c>""</c>).</summary>
     public static readonly NormSpec None = new(FoldedNorm.None, false);
 
     /// <summary>Channels per GroupNorm group are fixed by Detectron2: <c>nn.GroupNorm(32, C)</c>.</summary>
     public const int GroupNormGroups = 32;
 
+    /// <summary>True when there is no normalisation at all: neither a folded batch norm nor GroupNorm.</summary>
     public bool IsNone => Folded == FoldedNorm.None && !IsGroupNorm;
 
     /// <summary>Parses a norm name; <paramref name="key"/> names the config key in errors.</summary>

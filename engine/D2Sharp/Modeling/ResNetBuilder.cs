@@ -20,6 +20,8 @@ public static class ResNetBuilder
     private sealed record StageArgs(
         NormSpec Norm, int Groups, bool StrideIn1x1, int Dilation, bool Deform, bool DeformModulated, int DeformGroups);
 
+    /// <summary>The <c>build_resnet_backbone</c> registration: adds the ResNet under <paramref name="input"/>'s prefix and returns the stages named in <c>RESNETS.OUT_FEATURES</c> (<c>stem</c>, <c>res2</c>…<c>res5</c>), with no padding requirement.</summary>
+    /// <exception cref="ModelBuildException">A <c>MODEL.RESNETS</c> key holds a value Detectron2 would reject.</exception>
     public static Backbone BuildResNetBackbone(CfgNode cfg, BackboneInput input)
     {
         var norm = NormSpec.Parse(cfg.GetString("MODEL.RESNETS.NORM"), "MODEL.RESNETS.NORM");

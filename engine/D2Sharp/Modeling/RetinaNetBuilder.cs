@@ -17,6 +17,8 @@ public static class RetinaNetBuilder
 {
     private const string Head = "head";
 
+    /// <summary>Adds the head and inference for <paramref name="features"/> and their <paramref name="anchors"/> (one per feature, same order), marks the <c>det_*</c> outputs and returns them.</summary>
+    /// <exception cref="ModelBuildException">The levels have different numbers of cell anchors, or a <c>MODEL.RETINANET</c> key holds a value Detectron2 would reject.</exception>
     public static Detections Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features, IReadOnlyList<Value> anchors)
     {
         int classes = cfg.GetInt("MODEL.RETINANET.NUM_CLASSES");

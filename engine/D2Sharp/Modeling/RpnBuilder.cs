@@ -23,6 +23,8 @@ public delegate IReadOnlyList<(Value Objectness, Value Deltas)> RpnHeadBuilder(
 /// </summary>
 public static class RpnBuilder
 {
+    /// <summary>Adds the RPN for <paramref name="features"/> and their <paramref name="anchors"/> (one per feature, same order), clipping to <paramref name="imageSizes"/> (int32 [N, 2]), marks its outputs and returns the proposals.</summary>
+    /// <exception cref="ModelBuildException">The levels have different numbers of cell anchors, or an RPN key holds a value Detectron2 would reject.</exception>
     public static Proposals Build(CfgNode cfg, ModelGraph graph, IReadOnlyList<KeyValuePair<string, Value>> features,
         IReadOnlyList<Value> anchors, Value imageSizes)
     {

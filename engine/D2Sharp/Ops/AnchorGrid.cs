@@ -12,17 +12,23 @@ public sealed class AnchorGrid : Op
 {
     /// <summary>[A, 4] XYXY cell anchors, flattened.</summary>
     public float[] CellAnchors { get; init; } = [];
+    /// <summary>The level's stride in input-image pixels (4 for P2, 8 for P3, …): the spacing of the grid's shifts.</summary>
     public int Stride { get; init; }
+    /// <summary>Where in each cell the shifts start, as a fraction of <see cref="Stride"/>: Detectron2's <c>ANCHOR_GENERATOR.OFFSET</c> (config default 0.0).</summary>
     public float Offset { get; init; }
 
+    /// <summary>A, the number of cell anchors per location (sizes × aspect ratios).</summary>
     public int NumCellAnchors => CellAnchors.Length / 4;
 
+    /// <inheritdoc/>
     public override string Kind => "AnchorGrid";
+    /// <summary>False: the output is a plain [H·W·A, 4] array, not a feature map.</summary>
     public override bool ProducesFeatureMap => false;
 
     /// <summary>The grid depends on the feature map's size alone.</summary>
     public override bool DependsOnShapesOnly => true;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -30,6 +36,7 @@ public sealed class AnchorGrid : Op
         return [[x[2] * x[3] * NumCellAnchors, 4]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"A={NumCellAnchors} stride={Stride} offset={Offset}";
 
     /// <summary>

@@ -18,15 +18,21 @@ public sealed class BoxDecode : Op
 
     /// <summary>(wx, wy, ww, wh): RPN.BBOX_REG_WEIGHTS or ROI_BOX_HEAD.BBOX_REG_WEIGHTS.</summary>
     public float[] Weights { get; init; } = [1, 1, 1, 1];
+    /// <summary>Upper clamp on dw and dh before exp, so a box's width or height grows at most exp(ScaleClamp) times; <see cref="DefaultScaleClamp"/> (log(1000/16), a factor of 62.5) by default.</summary>
     public float ScaleClamp { get; init; } = DefaultScaleClamp;
     /// <summary>K when the indices are anchor·K + class; 1 when they are anchors.</summary>
     public int ClassesPerAnchor { get; init; } = 1;
 
+    /// <inheritdoc/>
     public override string Kind => "BoxDecode";
+    /// <summary>Three inputs: deltas, anchors and indices.</summary>
     public override int Arity => 3;
+    /// <summary>Int64 for input 2 (the indices), float32 for the deltas and anchors.</summary>
     public override DataType InputType(int index) => index == 2 ? DataType.Int64 : DataType.Float32;
+    /// <summary>False: the boxes are a plain [N, k, 4] array.</summary>
     public override bool ProducesFeatureMap => false;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var (deltas, anchors, indices) = (inputs[0], inputs[1], inputs[2]);
@@ -42,5 +48,6 @@ public sealed class BoxDecode : Op
         return [[indices[0], indices[1], 4]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"weights=({string.Join(", ", Weights)}) clamp={ScaleClamp}" + (ClassesPerAnchor > 1 ? $" classes={ClassesPerAnchor}" : "");
 }

@@ -16,25 +16,40 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class DeformConv2d : Op
 {
+    /// <summary>Cin: channels of the input x; must divide by <see cref="Groups"/> and <see cref="DeformableGroups"/>.</summary>
     public int InChannels { get; init; }
+    /// <summary>Cout: channels of the output; must divide by <see cref="Groups"/>.</summary>
     public int OutChannels { get; init; }
+    /// <summary>Square kernel size in pixels; 3 by default (Detectron2's deformable blocks are 3×3).</summary>
     public int Kernel { get; init; } = 3;
+    /// <summary>Stride in pixels along H and W; 1 by default.</summary>
     public int Stride { get; init; } = 1;
+    /// <summary>Zero padding in pixels on each side; 1 by default.</summary>
     public int Padding { get; init; } = 1;
+    /// <summary>Spacing between kernel taps along H and W (<c>RES5_DILATION</c>); 1 by default.</summary>
     public int Dilation { get; init; } = 1;
+    /// <summary>Channel groups of the convolution (ResNeXt's <c>NUM_GROUPS</c>); 1 by default.</summary>
     public int Groups { get; init; } = 1;
+    /// <summary>DG, groups of input channels that share one set of offsets (<c>RESNETS.DEFORM_NUM_GROUPS</c>); 1 by default.</summary>
     public int DeformableGroups { get; init; } = 1;
+    /// <summary>True for v2 (<c>RESNETS.DEFORM_MODULATED</c>): the offset input also carries the sigmoid mask, 27·DG channels instead of 18·DG.</summary>
     public bool Modulated { get; init; }
+    /// <summary>A BatchNorm whose <c>norm.*</c> parameters are folded into weight and bias at load time; the op has no bias of its own.</summary>
     public FoldedNorm Norm { get; init; }
+    /// <summary>Activation applied last; <see cref="Activation.None"/> by default.</summary>
     public Activation Activation { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "DeformConv2d";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
+    /// <summary>Two inputs: x and the offset(+mask) tensor [N, <see cref="OffsetChannels"/>, Ho, Wo].</summary>
     public override int Arity => 2;
 
     /// <summary>Channels of the offset(+mask) input: 18·DG (v1) or 27·DG (v2) for a 3×3 kernel.</summary>
     public int OffsetChannels => (Modulated ? 3 : 2) * Kernel * Kernel * DeformableGroups;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -54,9 +69,11 @@ public sealed class DeformConv2d : Op
         return [[x[0], OutChannels, ho, wo]];
     }
 
+    /// <inheritdoc/>
     public override long Macs(IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs) =>
         Tensor.CountElements(outputs[0]) * (InChannels / Groups) * Kernel * Kernel;
 
+    /// <summary><c>weight</c> [Cout, Cin/groups, K, K] and, when <see cref="Norm"/> is set, the four <c>norm.*</c> [Cout] tensors.</summary>
     public override IEnumerable<ParameterSpec> Parameters
     {
         get
@@ -66,6 +83,7 @@ public sealed class DeformConv2d : Op
         }
     }
 
+    /// <inheritdoc/>
     public override string Describe()
     {
         var s = $"{(Modulated ? "v2" : "v1")} {InChannels}->{OutChannels} k={Kernel}x{Kernel} s={Stride} p={Padding}";

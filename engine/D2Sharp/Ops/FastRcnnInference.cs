@@ -19,23 +19,35 @@ public sealed class FastRcnnInference : Op
 {
     private static readonly IReadOnlyList<string> Names = ["boxes", "scores", "classes", "count"];
 
+    /// <summary>K, the number of foreground classes (<c>ROI_HEADS.NUM_CLASSES</c>); the logits have K + 1 columns.</summary>
     public int NumClasses { get; init; }
+    /// <summary>One box regression shared by all classes (<c>ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG</c>): deltas [N·P, 4] instead of [N·P, 4K].</summary>
     public bool ClassAgnostic { get; init; }
     /// <summary>(wx, wy, ww, wh): ROI_BOX_HEAD.BBOX_REG_WEIGHTS.</summary>
     public float[] Weights { get; init; } = [10, 10, 5, 5];
+    /// <summary>Upper clamp on dw and dh before exp; <see cref="BoxDecode.DefaultScaleClamp"/> by default.</summary>
     public float ScaleClamp { get; init; } = BoxDecode.DefaultScaleClamp;
+    /// <summary>Class probability a detection must exceed (<c>ROI_HEADS.SCORE_THRESH_TEST</c>); 0.05 by default.</summary>
     public float ScoreThreshold { get; init; } = 0.05f;
+    /// <summary>IoU above which per-class NMS drops the lower-scored box (<c>ROI_HEADS.NMS_THRESH_TEST</c>); 0.5 by default.</summary>
     public double NmsThreshold { get; init; } = 0.5;
+    /// <summary>D, the most detections kept per image (<c>TEST.DETECTIONS_PER_IMAGE</c>); 100 by default.</summary>
     public int DetectionsPerImage { get; init; } = 100;
     /// <summary>Class logits inputs whose softmaxes are averaged: Cascade R-CNN's stages; 1 otherwise.</summary>
     public int Stages { get; init; } = 1;
 
+    /// <inheritdoc/>
     public override string Kind => "FastRcnnInference";
+    /// <summary><see cref="Stages"/> logits inputs, then deltas, proposals, proposal count and image sizes.</summary>
     public override int Arity => Stages + 4;
+    /// <summary><c>boxes</c>, <c>scores</c>, <c>classes</c>, <c>count</c>.</summary>
     public override IReadOnlyList<string> OutputNames => Names;
+    /// <summary>False: all outputs are plain arrays.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary>Int32 for the proposal count and image sizes (the last two inputs), float32 before them.</summary>
     public override DataType InputType(int index) => index >= Stages + 2 ? DataType.Int32 : DataType.Float32;
 
+    /// <summary>Float32 for boxes and scores, int64 for classes, int32 for the count.</summary>
     public override DataType OutputType(int index) => index switch
     {
         0 or 1 => DataType.Float32,
@@ -43,8 +55,10 @@ public sealed class FastRcnnInference : Op
         _ => DataType.Int32,
     };
 
+    /// <summary>Boxes, scores and classes (outputs 0–2) take their valid row count from output 3.</summary>
     public override int CountOutputOf(int output) => output < 3 ? 3 : -1;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         if (Stages <= 0) throw new ShapeException($"FastRcnnInference needs at least one stage, got {Stages}");
@@ -65,6 +79,7 @@ public sealed class FastRcnnInference : Op
         return [[n, d, 4], [n, d], [n, d], [n]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() =>
         $"classes={NumClasses}{(ClassAgnostic ? " agnostic" : "")}{(Stages > 1 ? $" stages={Stages}" : "")} weights=({string.Join(", ", Weights)}) score>{ScoreThreshold} nms>{NmsThreshold} top={DetectionsPerImage}";
 }

@@ -9,17 +9,24 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class GroupNorm : Op
 {
+    /// <summary>Number of groups the channels are split into (torch <c>num_groups</c>; 32 in Detectron2's <c>"GN"</c>).</summary>
     public int Groups { get; init; }
+    /// <summary>C, channels of the input and output (torch <c>num_channels</c>); must divide by <see cref="Groups"/>.</summary>
     public int Channels { get; init; }
+    /// <summary>Added to the variance before the square root; 1e-5 by default, as <c>nn.GroupNorm</c>.</summary>
     public float Eps { get; init; } = 1e-5f;
+    /// <summary>Activation applied after the affine transform; <see cref="Activation.None"/> by default.</summary>
     public Activation Activation { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "GroupNorm";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
 
     /// <summary>Statistics are taken over a whole group before any of its elements is written.</summary>
     public override int InPlaceInput => 0;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -30,8 +37,10 @@ public sealed class GroupNorm : Op
         return [(int[])x.Clone()];
     }
 
+    /// <summary><c>weight</c> [C] and <c>bias</c> [C], the affine scale and shift.</summary>
     public override IEnumerable<ParameterSpec> Parameters =>
         [new("weight", [Channels]), new("bias", [Channels])];
 
+    /// <inheritdoc/>
     public override string Describe() => $"groups={Groups} C={Channels}" + DescribeActivation(Activation);
 }

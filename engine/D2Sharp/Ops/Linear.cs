@@ -10,15 +10,23 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class Linear : Op
 {
+    /// <summary>In: features per input row (C·H·W for a feature-map input).</summary>
     public int InFeatures { get; init; }
+    /// <summary>Out: features per output row.</summary>
     public int OutFeatures { get; init; }
+    /// <summary>Whether the op has a <c>bias</c> [Out] parameter; true by default, as <c>nn.Linear</c>.</summary>
     public bool HasBias { get; init; } = true;
+    /// <summary>Activation applied last; <see cref="Activation.None"/> by default.</summary>
     public Activation Activation { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "Linear";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
+    /// <summary>False: the output is a plain [R, Out] array.</summary>
     public override bool ProducesFeatureMap => false;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -29,8 +37,10 @@ public sealed class Linear : Op
         return [[x[0], OutFeatures]];
     }
 
+    /// <inheritdoc/>
     public override long Macs(IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs) => (long)outputs[0][0] * InFeatures * OutFeatures;
 
+    /// <summary><c>weight</c> [Out, In] and, with <see cref="HasBias"/>, <c>bias</c> [Out].</summary>
     public override IEnumerable<ParameterSpec> Parameters
     {
         get
@@ -40,5 +50,6 @@ public sealed class Linear : Op
         }
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"{InFeatures}->{OutFeatures}{(HasBias ? "" : " no-bias")}{DescribeActivation(Activation)}";
 }

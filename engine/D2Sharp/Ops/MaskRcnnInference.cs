@@ -9,10 +9,15 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class MaskRcnnInference : Op
 {
+    /// <inheritdoc/>
     public override string Kind => "MaskRcnnInference";
+    /// <summary>Three inputs: mask logits, classes and count.</summary>
     public override int Arity => 3;
+    /// <summary>False: mask_probs is a plain [N, D, S, S] array.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary>The output's valid rows per image follow input 2, the detections' count.</summary>
     public override int CountInputOf(int output) => 2;
+    /// <summary>Float32 for the logits, int64 for the classes, int32 for the count.</summary>
     public override DataType InputType(int index) => index switch
     {
         0 => DataType.Float32,
@@ -20,6 +25,7 @@ public sealed class MaskRcnnInference : Op
         _ => DataType.Int32,
     };
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var (logits, classes, count) = (inputs[0], inputs[1], inputs[2]);
@@ -30,5 +36,6 @@ public sealed class MaskRcnnInference : Op
         return [[classes[0], classes[1], logits[2], logits[3]]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => "sigmoid of the predicted class's mask";
 }

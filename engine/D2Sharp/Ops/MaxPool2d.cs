@@ -6,13 +6,19 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class MaxPool2d : Op
 {
+    /// <summary>Square window size in pixels (torch <c>kernel_size</c>).</summary>
     public int Kernel { get; init; }
+    /// <summary>Stride in pixels along H and W (torch <c>stride</c>).</summary>
     public int Stride { get; init; }
+    /// <summary>Implicit −∞ padding in pixels on each side, at most half the kernel (torch <c>padding</c>).</summary>
     public int Padding { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "MaxPool2d";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -25,5 +31,6 @@ public sealed class MaxPool2d : Op
         return [[x[0], x[1], ho, wo]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"k={Kernel} s={Stride} p={Padding}";
 }

@@ -16,10 +16,14 @@ public sealed class NormalizeImage : Op
     public float[] Mean { get; init; } = [];
     /// <summary>MODEL.PIXEL_STD in the images' channel order.</summary>
     public float[] Std { get; init; } = [];
+    /// <inheritdoc/>
     public override string Kind => "NormalizeImage";
+    /// <summary>Two inputs: the uint8 pixels and the int32 image sizes.</summary>
     public override int Arity => 2;
+    /// <summary>UInt8 for input 0 (the pixels), int32 for input 1 (image_sizes).</summary>
     public override DataType InputType(int index) => index == 0 ? DataType.UInt8 : DataType.Int32;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var pixels = inputs[0];
@@ -46,5 +50,6 @@ public sealed class NormalizeImage : Op
         }
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"mean=[{string.Join(", ", Mean)}] std=[{string.Join(", ", Std)}]";
 }

@@ -13,13 +13,19 @@ public abstract class Op
 {
     private static readonly IReadOnlyList<string> SingleOutput = [""];
 
+    /// <summary>The op type name (<c>Conv2d</c>, <c>RpnProposals</c>): the key backends register their kernels under, shown by <c>d2sharp graph</c>.</summary>
     public abstract string Kind { get; }
+    /// <summary>Number of inputs the op takes; <see cref="ModelGraph.AddWithOutputs"/> throws when a node is given another count.</summary>
     public virtual int Arity => 1;
 
     /// <summary>Names of the outputs, relative to the node; ops with one output have one unnamed output.</summary>
     public virtual IReadOnlyList<string> OutputNames => SingleOutput;
 
+    /// <summary>Data type of input <paramref name="index"/>; float32 unless the op says otherwise.</summary>
+    /// <param name="index">Zero-based input index, below <see cref="Arity"/>.</param>
     public virtual DataType InputType(int index) => DataType.Float32;
+    /// <summary>Data type of output <paramref name="index"/>, an index into <see cref="OutputNames"/>; float32 unless the op says otherwise.</summary>
+    /// <param name="index">Zero-based output index.</param>
     public virtual DataType OutputType(int index) => DataType.Float32;
 
     /// <summary>Whether the first output is a feature map (stored in each backend's feature layout) rather than a plain array.</summary>
@@ -74,6 +80,10 @@ public abstract class Op
     /// <summary>A one-line summary of the attributes, for <c>d2sharp graph</c>.</summary>
     public abstract string Describe();
 
+    /// <summary>Throws <see cref="ShapeException"/> unless <paramref name="dims"/> has <paramref name="rank"/> dimensions.</summary>
+    /// <param name="dims">The dimensions to check.</param>
+    /// <param name="rank">The required rank.</param>
+    /// <param name="what">What the dimensions belong to, for the message (<c>"input"</c>, <c>"deltas"</c>).</param>
     protected static void ExpectRank(int[] dims, int rank, string what)
     {
         if (dims.Length != rank)
@@ -84,9 +94,27 @@ public abstract class Op
     protected static string DescribeActivation(Activation activation) => activation == Activation.Relu ? " +relu" : "";
 }
 
-public enum Activation { None, Relu }
+/// <summary>An activation fused into the op that produces a value (applied after bias, norm and residual add).</summary>
+public enum Activation
+{
+    /// <summary>No activation: the output is the op's linear result.</summary>
+    None,
+    /// <summary>max(x, 0) on every output element.</summary>
+    Relu,
+}
 
 /// <summary>Normalisations folded into the preceding conv at load time (GroupNorm is a real op).</summary>
-public enum FoldedNorm { None, FrozenBN, BN, SyncBN }
+public enum FoldedNorm
+{
+    /// <summary>No normalisation (<c>NORM: ""</c>); the conv keeps its own bias, if any.</summary>
+    None,
+    /// <summary>Detectron2's <c>FrozenBatchNorm2d</c> (<c>NORM: "FrozenBN"</c>): fixed weight, bias, running mean and variance.</summary>
+    FrozenBN,
+    /// <summary>torch <c>BatchNorm2d</c> (<c>NORM: "BN"</c>) in eval mode, using its running statistics.</summary>
+    BN,
+    /// <summary>Synchronised batch norm (<c>NORM: "SyncBN"</c>, <c>"nnSyncBN"</c>, <c>"naiveSyncBN"</c>); at inference the same as <see cref="BN"/>.</summary>
+    SyncBN,
+}
 
+/// <summary>Thrown when an op's input shapes do not fit it (wrong rank, channel count or size); the message names the shapes.</summary>
 public sealed class ShapeException(string message) : D2SharpException(message);

@@ -9,15 +9,23 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class RefineBoxes : Op
 {
+    /// <summary>(wx, wy, ww, wh) that divide the deltas: the stage's <c>ROI_BOX_CASCADE_HEAD.BBOX_REG_WEIGHTS</c> entry; (10, 10, 5, 5) by default.</summary>
     public float[] Weights { get; init; } = [10, 10, 5, 5];
+    /// <summary>Upper clamp on dw and dh before exp; <see cref="BoxDecode.DefaultScaleClamp"/> by default.</summary>
     public float ScaleClamp { get; init; } = BoxDecode.DefaultScaleClamp;
 
+    /// <inheritdoc/>
     public override string Kind => "RefineBoxes";
+    /// <summary>Four inputs: deltas, boxes, count and image sizes.</summary>
     public override int Arity => 4;
+    /// <summary>False: the boxes are a plain [N, P, 4] array.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary>Float32 for the deltas and boxes (inputs 0–1), int32 for the count and image sizes.</summary>
     public override DataType InputType(int index) => index >= 2 ? DataType.Int32 : DataType.Float32;
+    /// <summary>The output's valid rows per image follow input 2, the boxes' count.</summary>
     public override int CountInputOf(int output) => 2;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var (deltas, boxes, count, sizes) = (inputs[0], inputs[1], inputs[2], inputs[3]);
@@ -30,5 +38,6 @@ public sealed class RefineBoxes : Op
         return [boxes];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"weights=({string.Join(", ", Weights)}) clip";
 }

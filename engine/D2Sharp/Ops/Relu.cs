@@ -6,15 +6,20 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class Relu : Op
 {
+    /// <inheritdoc/>
     public override string Kind => "Relu";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
+    /// <summary>The output may overwrite its input.</summary>
     public override int InPlaceInput => 0;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         ExpectRank(inputs[0], 4, "Relu input");
         return [(int[])inputs[0].Clone()];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => "";
 }

@@ -14,15 +14,24 @@ public sealed class RetinaNetInference : Op
 {
     private static readonly IReadOnlyList<string> Names = ["boxes", "scores", "classes", "count"];
 
+    /// <summary>Number of feature levels whose candidates are merged (P3–P7: 5); each level supplies four inputs.</summary>
     public int Levels { get; init; }
+    /// <summary>K, the number of classes (<c>RETINANET.NUM_CLASSES</c>); the indices are anchor·K + class.</summary>
     public int NumClasses { get; init; }
+    /// <summary>IoU above which per-class NMS drops the lower-scored box (<c>RETINANET.NMS_THRESH_TEST</c>); 0.5 by default.</summary>
     public double NmsThreshold { get; init; } = 0.5;
+    /// <summary>D, the most detections kept per image (<c>TEST.DETECTIONS_PER_IMAGE</c>); 100 by default.</summary>
     public int DetectionsPerImage { get; init; } = 100;
 
+    /// <inheritdoc/>
     public override string Kind => "RetinaNetInference";
+    /// <summary>Four inputs per level: boxes, scores, indices and count.</summary>
     public override int Arity => 4 * Levels;
+    /// <summary><c>boxes</c>, <c>scores</c>, <c>classes</c>, <c>count</c>.</summary>
     public override IReadOnlyList<string> OutputNames => Names;
+    /// <summary>False: all outputs are plain arrays.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary>Per level: float32 boxes and scores, int64 indices, int32 count.</summary>
     public override DataType InputType(int index) => (index % 4) switch
     {
         2 => DataType.Int64,
@@ -30,6 +39,7 @@ public sealed class RetinaNetInference : Op
         _ => DataType.Float32,
     };
 
+    /// <summary>Float32 for boxes and scores, int64 for classes, int32 for the count.</summary>
     public override DataType OutputType(int index) => index switch
     {
         0 or 1 => DataType.Float32,
@@ -37,8 +47,10 @@ public sealed class RetinaNetInference : Op
         _ => DataType.Int32,
     };
 
+    /// <summary>Boxes, scores and classes (outputs 0–2) take their valid row count from output 3.</summary>
     public override int CountOutputOf(int output) => output < 3 ? 3 : -1;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         if (Levels <= 0 || NumClasses <= 0 || DetectionsPerImage <= 0)
@@ -56,5 +68,6 @@ public sealed class RetinaNetInference : Op
         return [[n, d, 4], [n, d], [n, d], [n]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"levels={Levels} classes={NumClasses} nms>{NmsThreshold} top={DetectionsPerImage}";
 }

@@ -11,7 +11,9 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class RoiPool : RoiPooler
 {
+    /// <inheritdoc/>
     public override string Kind => "RoiPool";
 
+    /// <inheritdoc/>
     public override string Describe() => $"ROIPool {OutputSize}x{OutputSize} {DescribeScales()}";
 }

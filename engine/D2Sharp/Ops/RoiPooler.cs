@@ -12,19 +12,29 @@ namespace D2Sharp.Ops;
 /// </summary>
 public abstract class RoiPooler : Op
 {
+    /// <summary>Per level, 1/stride of its feature map (1/4 for P2 … 1/32 for P5), finest first; each must be 1/2^k with consecutive k.</summary>
     public float[] Scales { get; init; } = [];
+    /// <summary>S, bins per side of each pooled box (<c>POOLER_RESOLUTION</c> of the box, mask or keypoint head); 7 by default.</summary>
     public int OutputSize { get; init; } = 7;
+    /// <summary>Box size in pixels that maps to <see cref="CanonicalLevel"/>: 224, as Detectron2's <c>ROIPooler</c>.</summary>
     public int CanonicalBoxSize { get; init; } = 224;
+    /// <summary>The level a box of <see cref="CanonicalBoxSize"/> is pooled from: 4, as Detectron2's <c>ROIPooler</c>.</summary>
     public int CanonicalLevel { get; init; } = 4;
 
+    /// <summary>Number of feature-map inputs, one per entry of <see cref="Scales"/>.</summary>
     public int Levels => Scales.Length;
+    /// <summary>One feature map per level, then boxes and their count.</summary>
     public override int Arity => Levels + 2;
+    /// <summary>Int32 for the last input (the count), float32 for the feature maps and boxes.</summary>
     public override DataType InputType(int index) => index == Levels + 1 ? DataType.Int32 : DataType.Float32;
+    /// <summary>The count input: rows of unused box slots are zero.</summary>
     public override int SlotCountInput => Levels + 1;
 
     /// <summary>The level of the finest map (Detectron2's min_level = −log2(scale)).</summary>
     public int MinLevel => LevelOf(Scales[0]);
 
+    /// <summary>The pyramid level of a map with this scale: round(−log2(scale)), 2 for 1/4.</summary>
+    /// <param name="scale">1/stride of the map.</param>
     public static int LevelOf(float scale) => (int)Math.Round(-Math.Log2(scale));
 
     /// <summary>
@@ -40,6 +50,7 @@ public abstract class RoiPooler : Op
         return float.IsNaN(level) ? -1 : (int)Math.Clamp(level, MinLevel, MinLevel + Levels - 1) - MinLevel;
     }
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         if (Levels == 0) throw new ShapeException($"{Kind} needs at least one level");

@@ -18,20 +18,31 @@ public sealed class RpnProposals : Op
 {
     private static readonly IReadOnlyList<string> Names = ["boxes", "logits", "count"];
 
+    /// <summary>Number of feature levels merged (P2–P6: 5); each level supplies boxes and logits.</summary>
     public int Levels { get; init; }
     /// <summary>A double, as torchvision compares the float32 IoU with it.</summary>
     public double NmsThreshold { get; init; } = 0.7;
+    /// <summary>P, the most proposals kept per image (<c>RPN.POST_NMS_TOPK_TEST</c>); 1000 by default.</summary>
     public int PostNmsTopK { get; init; } = 1000;
+    /// <summary>Boxes must be wider and taller than this, in resized-image pixels, to be kept (<c>PROPOSAL_GENERATOR.MIN_SIZE</c>); 0 by default.</summary>
     public float MinSize { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "RpnProposals";
+    /// <summary>Boxes and logits for each level, then image_sizes.</summary>
     public override int Arity => 2 * Levels + 1;
+    /// <summary><c>boxes</c>, <c>logits</c>, <c>count</c>.</summary>
     public override IReadOnlyList<string> OutputNames => Names;
+    /// <summary>False: all outputs are plain arrays.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary>Int32 for the last input (image_sizes), float32 for the boxes and logits.</summary>
     public override DataType InputType(int index) => index == 2 * Levels ? DataType.Int32 : DataType.Float32;
+    /// <summary>Float32 for boxes and logits, int32 for the count.</summary>
     public override DataType OutputType(int index) => index == 2 ? DataType.Int32 : DataType.Float32;
+    /// <summary>Boxes and logits (outputs 0–1) take their valid row count from output 2.</summary>
     public override int CountOutputOf(int output) => output < 2 ? 2 : -1;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         if (Levels <= 0) throw new ShapeException($"RpnProposals needs at least one level, got {Levels}");
@@ -54,5 +65,6 @@ public sealed class RpnProposals : Op
         return [[batch, p, 4], [batch, p], [batch]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"levels={Levels} nms>{NmsThreshold} post_nms_topk={PostNmsTopK} min_size={MinSize}";
 }

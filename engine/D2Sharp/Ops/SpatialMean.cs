@@ -7,15 +7,20 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class SpatialMean : Op
 {
+    /// <inheritdoc/>
     public override string Kind => "SpatialMean";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
+    /// <summary>False: the output is a plain [N, C] array.</summary>
     public override bool ProducesFeatureMap => false;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         ExpectRank(inputs[0], 4, "SpatialMean input");
         return [[inputs[0][0], inputs[0][1]]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => "mean over H, W";
 }

@@ -17,14 +17,21 @@ public sealed class TopK : Op
 {
     private static readonly IReadOnlyList<string> Names = ["values", "indices", "count"];
 
+    /// <summary>Most scores kept per batch item (<c>RPN.PRE_NMS_TOPK_TEST</c> or <c>RETINANET.TOPK_CANDIDATES_TEST</c>); capped at the input's length per item.</summary>
     public int K { get; init; }
+    /// <summary>Score a candidate must exceed, compared after <see cref="Sigmoid"/> when set (<c>RETINANET.SCORE_THRESH_TEST</c>); null keeps every score.</summary>
     public float? ScoreThreshold { get; init; }
+    /// <summary>Rank the inputs' sigmoids instead of the raw scores (RetinaNet's class logits); the values output holds the sigmoids.</summary>
     public bool Sigmoid { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "TopK";
+    /// <summary>False: all outputs are plain arrays.</summary>
     public override bool ProducesFeatureMap => false;
+    /// <summary><c>values</c>, <c>indices</c>, <c>count</c>.</summary>
     public override IReadOnlyList<string> OutputNames => Names;
 
+    /// <summary>Float32 for values, int64 for indices, int32 for the count.</summary>
     public override DataType OutputType(int index) => index switch
     {
         0 => DataType.Float32,
@@ -32,8 +39,10 @@ public sealed class TopK : Op
         _ => DataType.Int32,
     };
 
+    /// <summary>Values and indices (outputs 0–1) take their valid row count from output 2.</summary>
     public override int CountOutputOf(int output) => output < 2 ? 2 : -1;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -45,5 +54,6 @@ public sealed class TopK : Op
         return [[x[0], k], [x[0], k], [x[0]]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"k={K}" + (Sigmoid ? " sigmoid" : "") + (ScoreThreshold is { } t ? $" score>{t}" : "");
 }

@@ -1,8 +1,22 @@
 namespace D2Sharp.Ops;
 
-public enum UpsampleMode { Nearest, Bilinear }
+/// <summary>How FPN's top-down path upsamples by 2 (<c>MODEL.FPN.UPSAMPLE_MODE</c>).</summary>
+public enum UpsampleMode
+{
+    /// <summary><c>"nearest"</c>: each output pixel copies top[y/2, x/2], as Detectron2's FPN.</summary>
+    Nearest,
+    /// <summary><c>"bilinear"</c>: PyTorch's bilinear interpolation with <c>align_corners=False</c>.</summary>
+    Bilinear,
+}
 
-public enum FuseType { Sum, Avg }
+/// <summary>How FPN fuses the upsampled top-down map with the lateral (<c>MODEL.FPN.FUSE_TYPE</c>).</summary>
+public enum FuseType
+{
+    /// <summary><c>"sum"</c>: lateral + top-down.</summary>
+    Sum,
+    /// <summary><c>"avg"</c>: (lateral + top-down) / 2.</summary>
+    Avg,
+}
 
 /// <summary>
 /// FPN's top-down merge in float32: y = lateral + upsample×2(top), halved when fused by "avg"
@@ -12,16 +26,22 @@ public enum FuseType { Sum, Avg }
 /// </summary>
 public sealed class UpsampleAdd : Op
 {
+    /// <summary>How the top map is upsampled ×2 (<c>FPN.UPSAMPLE_MODE</c>); <see cref="UpsampleMode.Nearest"/> by default.</summary>
     public UpsampleMode Mode { get; init; }
+    /// <summary>How the upsampled top and the lateral combine (<c>FPN.FUSE_TYPE</c>); <see cref="FuseType.Sum"/> by default.</summary>
     public FuseType Fuse { get; init; }
 
+    /// <inheritdoc/>
     public override string Kind => "UpsampleAdd";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
+    /// <summary>Two inputs: top, then lateral.</summary>
     public override int Arity => 2;
 
     /// <summary>The output may overwrite the lateral, which is read element for element.</summary>
     public override int InPlaceInput => 1;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var top = inputs[0];
@@ -35,6 +55,7 @@ public sealed class UpsampleAdd : Op
         return [(int[])lateral.Clone()];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"{Mode.ToString().ToLowerInvariant()} x2, {Fuse.ToString().ToLowerInvariant()}";
 
     /// <summary>

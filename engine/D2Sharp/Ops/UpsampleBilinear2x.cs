@@ -8,9 +8,12 @@ namespace D2Sharp.Ops;
 /// </summary>
 public sealed class UpsampleBilinear2x : Op
 {
+    /// <inheritdoc/>
     public override string Kind => "UpsampleBilinear2x";
+    /// <inheritdoc/>
     public override bool IsRowWise => true;
 
+    /// <inheritdoc/>
     public override int[][] InferShapes(IReadOnlyList<int[]> inputs)
     {
         var x = inputs[0];
@@ -18,5 +21,6 @@ public sealed class UpsampleBilinear2x : Op
         return [[x[0], x[1], 2 * x[2], 2 * x[3]]];
     }
 
+    /// <inheritdoc/>
     public override string Describe() => "bilinear x2, align_corners=False";
 }

@@ -12,9 +12,12 @@ public sealed class BitMask
         _bits = new ulong[((long)height * width + 63) / 64];
     }
 
+    /// <summary>Rows of the mask: the original image's height in pixels.</summary>
     public int Height { get; }
+    /// <summary>Columns of the mask: the original image's width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Whether the pixel at row <paramref name="y"/>, column <paramref name="x"/> (original-image pixels) belongs to the instance.</summary>
     public bool this[int y, int x]
     {
         get

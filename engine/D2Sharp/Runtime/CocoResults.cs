@@ -14,6 +14,10 @@ namespace D2Sharp.Runtime;
 /// </summary>
 public static class CocoResults
 {
+    /// <summary>Writes every instance of <paramref name="images"/> as one indented UTF-8 JSON array to <paramref name="stream"/>, which stays open.</summary>
+    /// <param name="stream">Where the JSON goes.</param>
+    /// <param name="images">Each image's COCO <c>image_id</c> and its instances.</param>
+    /// <param name="metadata">Maps class indices to COCO <c>category_id</c>s; a class past its table keeps its index.</param>
     public static void Write(Stream stream, IEnumerable<(long ImageId, Instances Instances)> images, DatasetMetadata metadata)
     {
         // RLE strings use '`', '<', '>' and '\\': the relaxed encoder keeps the first three as they are.

@@ -44,6 +44,7 @@ public sealed record DatasetMetadata(string Dataset, IReadOnlyList<string> Class
         return For(tests.Count > 0 ? tests[0] : "", classes);
     }
 
+    /// <summary>The metadata of <paramref name="dataset"/> (a <c>DATASETS.TEST</c> name such as <c>coco_2017_val</c>) for a model of <paramref name="classes"/> classes; "class N" with id N when the dataset is unknown or its table has another class count.</summary>
     public static DatasetMetadata For(string dataset, int classes)
     {
         (int Id, string Name)[]? table =

@@ -18,6 +18,7 @@ public sealed class InferenceResult
         Elapsed = elapsed;
     }
 
+    /// <summary>Every graph output the run produced, by name, in the graph's output order (feature maps NCHW float32).</summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> Outputs { get; }
     /// <summary>Each image's (height, width) after resizing, before padding: what Detectron2 calls <c>image_sizes</c>.</summary>
     public IReadOnlyList<(int Height, int Width)> ImageSizes { get; }
@@ -29,6 +30,8 @@ public sealed class InferenceResult
     /// <summary>Time spent in the backend (resizing and output copies excluded).</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>The output named <paramref name="name"/> (<c>p2</c>, <c>proposals_count</c>).</summary>
+    /// <exception cref="KeyNotFoundException">No output has that name; the message lists the outputs.</exception>
     public Tensor this[string name] =>
         Outputs.FirstOrDefault(o => o.Key == name).Value
         ?? throw new KeyNotFoundException($"no output '{name}'; outputs: {string.Join(", ", Outputs.Select(o => o.Key))}");

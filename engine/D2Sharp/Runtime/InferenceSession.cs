@@ -50,10 +50,13 @@ public sealed class InferenceSession : IDisposable
         _bound = backend.Bind(model.Graph, weights);
     }
 
+    /// <summary>The built model: config, graph, input format and padding.</summary>
     public ModelSpec Model { get; }
+    /// <summary>The weights bound to the backend, matched to <see cref="ModelSpec.Graph"/>.</summary>
     public ModelWeights Weights { get; }
     /// <summary>How the checkpoint matched the graph; null when the weights were initialised deterministically or given directly.</summary>
     public CheckpointMatch? WeightsMatch { get; }
+    /// <summary>The backend's name: <c>cpu</c>, <c>reference</c> or <c>cuda</c>.</summary>
     public string Device => _bound.Backend.Name;
 
     /// <summary>Bytes of the arena the plans share: the largest any input size so far needed.</summary>
@@ -161,6 +164,8 @@ public sealed class InferenceSession : IDisposable
         return _minSize > 0 ? ResizeShortestEdge.Apply(image, _minSize, _maxSize) : image;
     }
 
+    /// <summary>Resizes, normalises and pads <paramref name="images"/> as one batch (all in <see cref="ModelSpec.InputFormat"/>) and returns every output in new tensors.</summary>
+    /// <exception cref="ImageFormatException">An image is not in the model's <c>INPUT.FORMAT</c>.</exception>
     public InferenceResult Run(params Image[] images) => Run((IReadOnlyList<Image>)images);
 
     /// <summary>Resizes, normalises and pads <paramref name="images"/> as one batch and returns every output in new tensors.</summary>
@@ -409,6 +414,7 @@ public sealed class InferenceSession : IDisposable
         return executor;
     }
 
+    /// <summary>Releases every cached plan, the arena and the backend's bound weights; waits for a run in progress. Safe to call twice.</summary>
     public void Dispose()
     {
         using (_gate.Enter())

@@ -23,11 +23,15 @@ public sealed class Instances
 
     /// <summary>The original image's size, which the boxes are in.</summary>
     public int ImageHeight { get; }
+    /// <summary>The original image's width in pixels.</summary>
     public int ImageWidth { get; }
+    /// <summary>Number of instances, the length of <see cref="Scores"/> and <see cref="Classes"/>.</summary>
     public int Count => Scores.Length;
     /// <summary>[Count, 4] row-major: x1, y1, x2, y2 of each instance.</summary>
     public float[] Boxes { get; }
+    /// <summary>Per instance, best first: the class probability (softmax, or sigmoid for RetinaNet), or the objectness logit when <see cref="AreProposals"/>.</summary>
     public float[] Scores { get; }
+    /// <summary>Per instance, the 0-based class index (<c>NUM_CLASSES</c> of the model; names in <see cref="DatasetMetadata.ClassNames"/>).</summary>
     public int[] Classes { get; }
     /// <summary>Each instance's mask over the original image, for models with a mask head; null otherwise.</summary>
     public IReadOnlyList<BitMask>? Masks { get; }
@@ -36,6 +40,7 @@ public sealed class Instances
     /// x, y in original-image pixels and the score of each keypoint; null otherwise.
     /// </summary>
     public float[]? Keypoints { get; }
+    /// <summary>K, keypoints per instance (<c>ROI_KEYPOINT_HEAD.NUM_KEYPOINTS</c>, 17 for COCO); 0 without a keypoint head.</summary>
     public int KeypointsPerInstance { get; }
     /// <summary>
     /// True for a <c>ProposalNetwork</c>'s output, Detectron2's <c>proposals</c>: the boxes are the
@@ -101,9 +106,14 @@ public sealed class Instances
 /// </summary>
 public readonly ref struct HeadOutputs(ReadOnlySpan<float> maskProbs, int maskSize, ReadOnlySpan<float> heatmaps, int keypoints, int heatmapSize)
 {
+    /// <summary>Mask probabilities (after the sigmoid), [D, <see cref="MaskSize"/>, <see cref="MaskSize"/>] row-major.</summary>
     public readonly ReadOnlySpan<float> MaskProbs = maskProbs;
+    /// <summary>S, the side of each mask in cells (<c>ROI_MASK_HEAD.POOLER_RESOLUTION</c> × 2, 28 for the model zoo); 0 when there is no mask head.</summary>
     public readonly int MaskSize = maskSize;
+    /// <summary>Keypoint heatmap logits, [D, <see cref="Keypoints"/>, <see cref="HeatmapSize"/>, <see cref="HeatmapSize"/>] row-major.</summary>
     public readonly ReadOnlySpan<float> Heatmaps = heatmaps;
+    /// <summary>K, keypoints per detection; 0 when there is no keypoint head.</summary>
     public readonly int Keypoints = keypoints;
+    /// <summary>S', the side of each heatmap in cells (56 for the model zoo's keypoint head).</summary>
     public readonly int HeatmapSize = heatmapSize;
 }

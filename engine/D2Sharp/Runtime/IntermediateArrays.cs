@@ -17,6 +17,10 @@ namespace D2Sharp.Runtime;
 /// </summary>
 public static class IntermediateArrays
 {
+    /// <summary>The arrays of <paramref name="result"/>, named as in <c>expected.npz</c>, in output order, then <c>det_keypoints</c>.</summary>
+    /// <param name="result">A run of a session on <paramref name="graph"/>.</param>
+    /// <param name="graph">The session's graph (<see cref="Modeling.ModelSpec.Graph"/>), which says how each output's rows are counted.</param>
+    /// <exception cref="KeyNotFoundException">An output of <paramref name="result"/> is not an output of <paramref name="graph"/>.</exception>
     public static IReadOnlyList<KeyValuePair<string, Tensor>> Of(InferenceResult result, ModelGraph graph)
     {
         // A value marked as an output under two names has one tensor: the first name's.

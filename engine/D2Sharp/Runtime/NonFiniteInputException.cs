@@ -7,6 +7,10 @@ namespace D2Sharp.Runtime;
 /// </summary>
 public sealed class NonFiniteInputException : D2SharpException
 {
+    /// <summary>Reports <paramref name="value"/> at <paramref name="index"/> of input <paramref name="inputName"/>.</summary>
+    /// <param name="inputName">The graph input at fault.</param>
+    /// <param name="index">The element's index, one entry per dimension.</param>
+    /// <param name="value">The non-finite value found.</param>
     public NonFiniteInputException(string inputName, int[] index, float value)
         : base($"input '{inputName}' holds {Describe(value)} at index [{string.Join(", ", index)}] (the first non-finite element); "
             + "fix the data, or set SessionOptions.AllowNonFiniteInputs to let it propagate")

@@ -22,6 +22,7 @@ public sealed class OutputBuffers
         return this;
     }
 
+    /// <summary>Removes the binding of output <paramref name="name"/>, if any, so runs no longer copy it; returns this instance for chaining.</summary>
     public OutputBuffers Unbind(string name)
     {
         _bindings.RemoveAll(b => b.Name == name);

@@ -33,7 +33,9 @@ public sealed class Checkpoint
         OriginalNames = originalNames ?? new Dictionary<string, string>();
     }
 
+    /// <summary>The file the checkpoint was read from, as given to the loader (used in messages).</summary>
     public string Path { get; }
+    /// <summary>Which naming the file uses, and so how its keys are matched to the model's parameters.</summary>
     public CheckpointFormat Format { get; }
 
     /// <summary>The file's <c>"__author__"</c> entry; <c>"Caffe2"</c> for Caffe2/MSRA files (as Detectron2 sets it).</summary>

@@ -6,12 +6,19 @@ namespace D2Sharp.Weights;
 /// </summary>
 public sealed class CheckpointException : D2SharpException
 {
+    /// <summary>A checkpoint problem; the message is prefixed with <c>checkpoint '&lt;path&gt;':</c> when <paramref name="path"/> is given.</summary>
+    /// <param name="path">The file at fault, or null when there is none.</param>
+    /// <param name="message">What went wrong.</param>
     public CheckpointException(string? path, string message)
         : base(Compose(path, message))
     {
         Path = path;
     }
 
+    /// <summary>A checkpoint problem caused by <paramref name="inner"/> (an I/O or unpickling error); the message is prefixed as in the other constructor.</summary>
+    /// <param name="path">The file at fault, or null when there is none.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="inner">The underlying exception.</param>
     public CheckpointException(string? path, string message, Exception inner)
         : base(Compose(path, message), inner)
     {

@@ -20,6 +20,7 @@ public sealed class ModelWeights
         Source = source;
     }
 
+    /// <summary>The graph these weights were prepared for; a backend or session given another graph refuses them.</summary>
     public ModelGraph Graph { get; }
 
     /// <summary>Where the weights came from (a checkpoint path, or the deterministic initialiser).</summary>

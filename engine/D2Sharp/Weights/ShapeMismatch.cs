@@ -6,6 +6,7 @@ namespace D2Sharp.Weights;
 /// </summary>
 public sealed record ShapeMismatch(string Parameter, string CheckpointKey, int[] Expected, int[] Found)
 {
+    /// <summary>One line naming the parameter (and the checkpoint key when it differs) with both shapes, as the loading summary lists it.</summary>
     public override string ToString() =>
         Parameter == CheckpointKey
             ? $"{Parameter}: model expects {Tensor.ShapeString(Expected)}, checkpoint has {Tensor.ShapeString(Found)}"

@@ -18,10 +18,13 @@ namespace D2Sharp.Backends.Cpu;
 /// <param name="convolutions">Winograd or direct for the 3×3 stride-1 convolutions; by default per layer.</param>
 public sealed class CpuBackend(int threads = 0, CpuIsa isa = CpuIsa.Auto, CpuConvAlgorithm convolutions = CpuConvAlgorithm.Auto) : HostBackend(threads)
 {
+    /// <summary>The instruction set the kernels use, resolved on this processor (never <see cref="CpuIsa.Auto"/>).</summary>
     public CpuIsa Isa { get; } = CpuIsas.Resolve(isa);
 
+    /// <summary>How 3×3 stride-1 convolutions are computed (Winograd, direct, or per layer), as given to the constructor.</summary>
     public CpuConvAlgorithm Convolutions { get; } = convolutions;
 
+    /// <inheritdoc/>
     public override string Name => "cpu";
 
     private IReadOnlyDictionary<Type, HostKernel>? _kernels;

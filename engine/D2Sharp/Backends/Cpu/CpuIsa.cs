@@ -17,8 +17,10 @@ public enum CpuIsa
     Portable,
 }
 
+/// <summary>What the processor offers of <see cref="CpuIsa"/>: support checks, resolution of <see cref="CpuIsa.Auto"/> and vector widths.</summary>
 public static class CpuIsas
 {
+    /// <summary>Whether this processor and runtime run <paramref name="isa"/>'s kernels (always true for <see cref="CpuIsa.Auto"/> and <see cref="CpuIsa.Portable"/>).</summary>
     public static bool IsSupported(CpuIsa isa) => isa switch
     {
         CpuIsa.Auto or CpuIsa.Portable => true,

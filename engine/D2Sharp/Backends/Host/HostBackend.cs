@@ -18,19 +18,23 @@ public abstract class HostBackend : IPartialBackend
         Threads = threads >= 0 ? threads : throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be 0 (one per processor) or more");
     }
 
+    /// <inheritdoc/>
     public abstract string Name { get; }
 
+    /// <summary>Threads per bound model, the caller included, as given to the constructor; 0 means one per processor.</summary>
     public int Threads { get; }
 
     /// <summary>This backend's kernel for an op, or null when it has none.</summary>
     internal abstract HostKernel? KernelFor(Op op);
 
+    /// <inheritdoc/>
     public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
     {
         reason = KernelFor(op) == null ? $"the {Name} backend has no kernel for {op.Kind}" : null;
         return reason == null;
     }
 
+    /// <inheritdoc/>
     public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
     {
         if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");

@@ -40,6 +40,7 @@ public sealed class ReferenceBackend(int threads = 0) : HostBackend(threads)
         [typeof(UpsampleBilinear2x)] = new UpsampleBilinear2xKernel(),
     };
 
+    /// <inheritdoc/>
     public override string Name => "reference";
 
     internal override HostKernel? KernelFor(Op op) => Kernels.GetValueOrDefault(op.GetType());
