@@ -30,7 +30,10 @@ public interface IBackend
 /// <summary>A graph with its weights on one backend: the per-session state that every input size shares.</summary>
 public interface IBoundModel : IDisposable
 {
+    /// <summary>The graph bound (its weights packed for <see cref="Backend"/>).</summary>
     ModelGraph Graph { get; }
+
+    /// <summary>The backend the weights were bound to.</summary>
     IBackend Backend { get; }
 
     /// <summary>
@@ -57,7 +60,10 @@ public interface IBoundModel : IDisposable
 /// </summary>
 public interface IPlanExecutor : IDisposable
 {
+    /// <summary>The plan this executor runs: its steps, inputs, outputs and their shapes.</summary>
     ExecutionPlan Plan { get; }
+
+    /// <summary>Where each of the plan's values lives in the shared arena (on a GPU: the device arena).</summary>
     ArenaLayout Layout { get; }
 
     /// <summary>Writes plan input <paramref name="index"/>; it stays as written until the next write.</summary>

@@ -11,6 +11,11 @@ public static class CudaAvailability
 {
     private static (bool, string?)? _cached;
 
+    /// <summary>
+    /// Whether this process can use a CUDA device: the driver, cuDNN and cuBLAS load, <c>cuInit</c>
+    /// succeeds and a device exists. Probed once and cached; Reason says what failed (the paths
+    /// tried for a library that is missing).
+    /// </summary>
     public static (bool Available, string? Reason) Check() => _cached ??= Probe();
 
     private static (bool, string?) Probe()

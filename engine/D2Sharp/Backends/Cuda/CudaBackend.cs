@@ -18,10 +18,14 @@ namespace D2Sharp.Backends.Cuda;
 /// <param name="useGraphs">Replay each plan as a captured CUDA graph (false: launch the steps one by one).</param>
 public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPrecision.Fp32, bool useGraphs = true) : IPartialBackend
 {
+    /// <summary>The device ordinal this backend runs on.</summary>
     public int Device { get; } = device >= 0 ? device : throw new ArgumentOutOfRangeException(nameof(device), device, "must be 0 or more");
+    /// <summary>The arithmetic of the convolutions and GEMMs (fp32 or TF32).</summary>
     public CudaPrecision Precision { get; } = precision;
+    /// <summary>Whether each plan is captured once as a CUDA graph and replayed (false: the steps are launched one by one).</summary>
     public bool UseGraphs { get; } = useGraphs;
 
+    /// <inheritdoc/>
     public string Name => "cuda";
 
     /// <summary>The kernel files (<c>kernels/*.cu</c>) whose PTX this build carries; empty when it was built without nvcc.</summary>
@@ -41,12 +45,14 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         [typeof(AnchorGrid)] = new AnchorGridKernel(),
     };
 
+    /// <inheritdoc/>
     public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
     {
         reason = Kernels.ContainsKey(op.GetType()) ? null : $"the cuda backend has no kernel for {op.Kind} yet";
         return reason == null;
     }
 
+    /// <inheritdoc/>
     public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
     {
         if (weights.Graph != graph) throw new ArgumentException("the weights were prepared for a different graph");

@@ -24,14 +24,18 @@ public sealed class HybridBackend : IBackend
         Secondary = secondary;
     }
 
+    /// <summary>The backend that runs the parts of each plan it has kernels for (the GPU).</summary>
     public IBackend Primary => _primary;
+    /// <summary>The backend that runs the rest (the CPU).</summary>
     public IBackend Secondary { get; }
 
     /// <summary>The primary's name: the device the caller asked for.</summary>
     public string Name => _primary.Name;
 
+    /// <inheritdoc/>
     public bool Supports(Op op, [NotNullWhen(false)] out string? reason) => Secondary.Supports(op, out reason) || _primary.Supports(op, out reason);
 
+    /// <inheritdoc/>
     public IBoundModel Bind(ModelGraph graph, ModelWeights weights)
     {
         var primary = _primary.BindSupported(graph, weights);
