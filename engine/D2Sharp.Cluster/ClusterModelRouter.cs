@@ -242,13 +242,14 @@ public sealed class ClusterModelRouter : IModelRouter, IAsyncDisposable
     /// <exception cref="ModelUnavailableException">The silos that served it have left, or the cluster cannot be read.</exception>
     private async Task<string[]> WorkersOfAsync(string model, CancellationToken cancellation)
     {
-        var view = await ViewAsync($"model '{D2SharpException.Sanitize(model, keepLineBreaks: false)}'", cancellation);
+        var name = D2SharpException.Sanitize(model, keepLineBreaks: false);
+        var view = await ViewAsync($"model '{name}'", cancellation);
         if (view.WorkersOf.TryGetValue(model, out var workers)) return workers;
         if (_everServed.ContainsKey(model))
-            throw new ModelUnavailableException($"model '{model}': no active silo of the cluster serves it now (the silos that served it have left)");
-        if (view.Silos.Length == 0) throw new ModelUnavailableException($"model '{D2SharpException.Sanitize(model, keepLineBreaks: false)}': no silo of the cluster is active to serve it");
-        throw new ModelNotFoundException($"no silo of the cluster serves model '{D2SharpException.Sanitize(model, keepLineBreaks: false)}'; " +
-            $"its silos serve: {(view.WorkersOf.Count == 0 ? "none yet" : string.Join(", ", view.WorkersOf.Keys.Order(StringComparer.Ordinal)))}");
+            throw new ModelUnavailableException($"model '{name}': no active silo of the cluster serves it now (the silos that served it have left)");
+        if (view.Silos.Length == 0) throw new ModelUnavailableException($"model '{name}': no silo of the cluster is active to serve it");
+        if (view.WorkersOf.Count == 0) throw new ModelUnavailableException($"model '{name}': no silo of the cluster has said yet what it serves");
+        throw new ModelNotFoundException($"no silo of the cluster serves model '{name}'; its silos serve: {string.Join(", ", view.WorkersOf.Keys.Order(StringComparer.Ordinal))}");
     }
 
     /// <summary>The cluster as last read; read now when no silo has said what it serves yet (the router has just started).</summary>

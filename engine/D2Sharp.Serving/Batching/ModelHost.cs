@@ -43,6 +43,7 @@ internal sealed class ModelHost : IAsyncDisposable
         int queued = _queue.Depth;
         return new ModelLoad(Current != null, queued, Math.Max(0, Volatile.Read(ref _held) - queued));
     }
+
     /// <summary>The load new requests run on; null until the model has loaded.</summary>
     public LoadedModel? Current => Volatile.Read(ref _current);
 
