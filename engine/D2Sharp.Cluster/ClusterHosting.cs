@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Net;
 using System.Net.Sockets;
 using D2Sharp.Serving;
@@ -25,18 +26,29 @@ public static class ClusterHosting
 
     /// <summary>
     /// Makes <paramref name="builder"/> (a <see cref="ServingHost"/>'s, which has registered its
-    /// <see cref="LocalModelRouter"/>) a silo of the cluster with workers for its models, and
-    /// registers a <see cref="ClusterModelRouter"/> as the <see cref="IModelRouter"/> the API calls.
+    /// <see cref="LocalModelRouter"/>) a silo of the cluster with workers for its models, which it
+    /// advertises to every router of the cluster, and registers a <see cref="ClusterModelRouter"/>
+    /// as the <see cref="IModelRouter"/> the API calls.
     /// </summary>
-    public static void AddClusterSilo(IHostApplicationBuilder builder, ClusterMembership membership, SiloEndpoints endpoints, IReadOnlyList<string> models)
+    public static void AddClusterSilo(IHostApplicationBuilder builder, ClusterMembership membership, SiloEndpoints endpoints)
     {
         builder.UseOrleans(silo => ConfigureSilo(silo, membership, endpoints));
         builder.Services.AddSingleton(provider => new ClusterModelRouter(provider.GetRequiredService<IGrainFactory>(),
-            new ClusterRouterOptions { Models = models }, provider.GetRequiredService<LocalModelRouter>(),
+            new ClusterRouterOptions(), provider.GetRequiredService<LocalModelRouter>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("D2Sharp.Cluster")));
         // Registered after the local router: the API's services get the last registration.
         builder.Services.AddSingleton<IModelRouter>(provider => provider.GetRequiredService<ClusterModelRouter>());
     }
+
+    /// <summary>
+    /// As <see cref="AddClusterSilo(IHostApplicationBuilder, ClusterMembership, SiloEndpoints)"/>:
+    /// <paramref name="models"/> is not used, since each silo advertises the models its
+    /// <see cref="LocalModelRouter"/> holds and the routers learn every silo's; kept for callers
+    /// written when every silo had to serve the same models.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void AddClusterSilo(IHostApplicationBuilder builder, ClusterMembership membership, SiloEndpoints endpoints, IReadOnlyList<string> models) =>
+        AddClusterSilo(builder, membership, endpoints);
 
     /// <summary>The silo's membership and endpoints, and its worker grains' placement.</summary>
     public static void ConfigureSilo(ISiloBuilder silo, ClusterMembership membership, SiloEndpoints endpoints)
@@ -58,7 +70,10 @@ public static class ClusterHosting
         AddDetectorWorkers(silo);
     }
 
-    /// <summary>What a silo needs to host worker grains besides the models (<see cref="ServingHost.AddLocalModels"/>): their placement.</summary>
+    /// <summary>
+    /// What a silo needs to host worker grains and advertise its models besides the models
+    /// themselves (<see cref="ServingHost.AddLocalModels"/>): their placement.
+    /// </summary>
     public static void AddDetectorWorkers(ISiloBuilder silo) =>
         silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
 

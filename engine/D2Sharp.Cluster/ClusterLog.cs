@@ -10,4 +10,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Reading the cluster's silos failed; routing on the last list ({Reason})")]
     public static partial void MembershipUnread(ILogger log, string reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Silo {Silo} did not report its models and loads ({Reason}); routing on its last report")]
+    public static partial void ReportUnread(ILogger log, string silo, string reason);
 }

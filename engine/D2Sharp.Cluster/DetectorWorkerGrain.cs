@@ -12,7 +12,8 @@ namespace D2Sharp.Cluster;
 /// The worker for one model on this silo: it hands each request to the silo's
 /// <see cref="LocalModelRouter"/>, which queues and batches it with the silo's other requests.
 /// Reentrant, so that the calls it holds wait in the model's queue together and can share a batch
-/// (a non-reentrant grain would run them one at a time and never batch).
+/// (a non-reentrant grain would run them one at a time and never batch). Every answer carries the
+/// model's load on this silo, so a router that sends here learns it without asking.
 /// </summary>
 [Reentrant, SiloKeyedPlacement]
 internal sealed class DetectorWorkerGrain(LocalModelRouter models) : Grain, IDetectorWorkerGrain
@@ -44,17 +45,21 @@ internal sealed class DetectorWorkerGrain(LocalModelRouter models) : Grain, IDet
         return request;
     }
 
-    private static async Task<WorkerReply> Answer<T>(Func<Task<T>> call) where T : IMessage
+    /// <summary>The call's answer or error, with the model's load as it leaves (which no longer counts this request).</summary>
+    private async Task<WorkerReply> Answer<T>(Func<Task<T>> call) where T : IMessage
     {
         try
         {
-            return new WorkerReply((await call()).ToByteArray(), 0, null);
+            var message = (await call()).ToByteArray();
+            return new WorkerReply(message, 0, null, LoadNow());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A cancellation is the caller's (or its timeout's): Orleans carries it back as such.
             var status = StatusMapping.ToStatus(e, DateTime.MaxValue);
-            return new WorkerReply(null, (int)status.StatusCode, status.Detail);
+            return new WorkerReply(null, (int)status.StatusCode, status.Detail, LoadNow());
         }
     }
+
+    private WorkerLoad? LoadNow() => models.ModelNames.Contains(Model) ? SiloModelsGrain.Read(models, Model) : null;
 }

@@ -28,6 +28,13 @@ public sealed class LocalModelRouter : IModelRouter, IAsyncDisposable
     /// <summary>Completes when every model has loaded; faults with the first load's error.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>The names of the models this process holds.</summary>
+    public IReadOnlyCollection<string> ModelNames => _hosts.Keys;
+
+    /// <summary>How loaded <paramref name="model"/> is now: whether it serves, its queue, and the requests in its running batch.</summary>
+    /// <exception cref="ModelNotFoundException">This process does not hold <paramref name="model"/>.</exception>
+    public ModelLoad Load(string model) => Host(model).Measure();
+
     internal ModelHost Host(string name) =>
         _hosts.GetValueOrDefault(name) ?? throw new ModelNotFoundException(
             $"no model '{D2SharpException.Sanitize(name, keepLineBreaks: false)}' on this server; it serves: {string.Join(", ", _hosts.Keys)}");

@@ -7,7 +7,8 @@ namespace D2Sharp.Cluster.Tests;
 
 /// <summary>
 /// Three silos in one process (Orleans' TestingHost): requests spread over the workers and get the
-/// session's answer; a silo killed under load loses no request silently; a joining silo takes work.
+/// session's answer; a worker busy with one front-end's requests is avoided by another; a silo
+/// killed under load loses no request silently; a joining silo takes work.
 /// </summary>
 [TestFixture]
 public class ClusterRoutingTests
@@ -29,6 +30,49 @@ public class ClusterRoutingTests
         // Twelve at once over three idle workers: the fewest-in-flight choice gives each a share.
         Assert.That(cluster.Router.Served.Keys, Is.EquivalentTo(cluster.Cluster.Silos.Select(ModelCluster.WorkerOf)));
         Assert.That(cluster.Router.Served.Values.Sum(), Is.EqualTo(12));
+    }
+
+    [Test]
+    public async Task AWorkerBusyWithOneFrontEndsRequestsIsAvoidedByAnotherOnceItsLoadIsReported()
+    {
+        await using var cluster = await ModelCluster.StartAsync(3);
+        // Two front-ends, each with its own requests in flight; long attempts, since A's wait on purpose.
+        await using var a = await cluster.AnotherRouterAsync(TimeSpan.FromMinutes(2));
+        await using var b = await cluster.AnotherRouterAsync(TimeSpan.FromMinutes(2));
+        var busy = cluster.Cluster.Silos[0];
+        var busyWorker = ModelCluster.WorkerOf(busy);
+        var idleWorkers = cluster.Cluster.Silos.Skip(1).Select(ModelCluster.WorkerOf).ToList();
+        var host = ModelCluster.ModelsOf(busy).Host(ModelCluster.Model);
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The busy silo's batch loop waits before its next batch until the test opens it: its requests stay queued.
+        host.BeforeBatch = stopping => open.Task.WaitAsync(stopping);
+        try
+        {
+            // A: nine at once over three idle workers, three each; those on the busy worker wait in its queue.
+            var fromA = Task.WhenAll(Enumerable.Range(0, 9).Select(_ => a.DetectAsync(ModelCluster.Request(), CancellationToken.None)));
+            await ModelCluster.Until(() => idleWorkers.All(key => a.InFlight(key) == 0) && a.InFlight(busyWorker) > 0
+                && host.Measure().Queued == a.InFlight(busyWorker), "A's requests answered by the idle workers and queued on the busy one");
+            int queued = host.Measure().Queued;
+
+            // B has sent nothing, so its own count says all three are idle; the silos' reports say otherwise.
+            await b.RefreshAsync();
+            Assert.That(b.EstimatedLoad(busyWorker), Is.EqualTo(queued), "B sees A's requests queued on the busy worker");
+            Assert.That(idleWorkers.Select(b.EstimatedLoad), Is.All.Zero);
+            for (int i = 0; i < 6; i++) ModelCluster.AssertSame(await b.DetectAsync(ModelCluster.Request(), CancellationToken.None), _expected);
+
+            // One at a time, B's requests would have taken turns over all three workers had it counted only its own.
+            Assert.That(b.Served.Keys, Is.SubsetOf(idleWorkers), "B avoided the busy worker");
+            Assert.That(b.Served.Values.Sum(), Is.EqualTo(6));
+            Assert.That(host.Measure().Queued, Is.EqualTo(queued), "the busy worker still holds A's requests");
+
+            open.SetResult();
+            foreach (var answer in await fromA.WaitAsync(TimeSpan.FromMinutes(2))) ModelCluster.AssertSame(answer, _expected);
+            Assert.That(a.Served.GetValueOrDefault(busyWorker), Is.EqualTo(queued), "the busy worker answered A's requests once opened");
+        }
+        finally
+        {
+            open.TrySetResult();
+        }
     }
 
     [Test]
@@ -85,7 +129,7 @@ public class ClusterRoutingTests
 
         var joined = await cluster.Cluster.StartAdditionalSiloAsync();
         await ModelCluster.ModelsOf(joined).Ready;
-        await ModelCluster.Until(() => cluster.Router.Silos.Contains(joined.SiloAddress), "the router to see the new silo");
+        await ModelCluster.Until(() => cluster.Router.ServedBy(ModelCluster.Model).Contains(joined.SiloAddress), "the router to see the new silo's model");
         var answers = await Task.WhenAll(Enumerable.Range(0, 9).Select(_ => cluster.Router.DetectAsync(ModelCluster.Request(), CancellationToken.None)));
 
         foreach (var answer in answers) ModelCluster.AssertSame(answer, _expected);

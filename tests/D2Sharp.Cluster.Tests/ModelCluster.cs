@@ -12,8 +12,8 @@ using Orleans.TestingHost;
 namespace D2Sharp.Cluster.Tests;
 
 /// <summary>
-/// An Orleans test cluster whose every silo serves the small Faster R-CNN fixture through worker
-/// grains, and a <see cref="ClusterModelRouter"/> on its client, as a front-end routes.
+/// An Orleans test cluster whose silos serve the small Faster R-CNN fixture (under one or more model
+/// names) through worker grains, and a <see cref="ClusterModelRouter"/> on its client, as a front-end routes.
 /// </summary>
 internal sealed class ModelCluster : IAsyncDisposable
 {
@@ -29,32 +29,48 @@ internal sealed class ModelCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
     public ClusterModelRouter Router { get; }
 
-    public static async Task<ModelCluster> StartAsync(short silos)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos, each serving the models <paramref name="modelsOf"/> names
+    /// for its silo name (<c>Silo_0</c>, <c>Silo_1</c>, …; silos started later get theirs too),
+    /// by default <see cref="Model"/> alone; the fixture under each name.
+    /// </summary>
+    public static async Task<ModelCluster> StartAsync(short silos, Func<string, string[]>? modelsOf = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        var models = new ServingOptions
+        builder.ConfigureSiloHost((silo, host) => ServingHost.AddLocalModels(host.Services, new ServingOptions
         {
-            Models = [new ModelSource(Model, TestPaths.Fixture(Fixture, "config_resolved.yaml"), TestPaths.Fixture(Fixture, "model.pkl"))],
+            Models = [.. (modelsOf?.Invoke(silo.SiloName) ?? [Model]).Select(name =>
+                new ModelSource(name, TestPaths.Fixture(Fixture, "config_resolved.yaml"), TestPaths.Fixture(Fixture, "model.pkl")))],
             MaxBatch = 4,
-        };
-        builder.ConfigureSiloHost((_, host) => ServingHost.AddLocalModels(host.Services, models));
+        }));
         builder.ConfigureSilo((_, silo) => ClusterHosting.AddDetectorWorkers(silo));
-        // Orleans' own bound on a call, above the router's per-attempt one.
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(60)));
+        // Orleans' own bound on a call, above the routers' per-attempt ones.
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(3)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         foreach (var silo in cluster.Silos) await ModelsOf(silo).Ready;
-        var router = new ClusterModelRouter(cluster.Client, new ClusterRouterOptions { Models = [Model], AttemptTimeout = TimeSpan.FromSeconds(20) });
-        await router.RefreshAsync();
+        var router = await RouterAsync(cluster);
         return new ModelCluster(cluster, router);
+    }
+
+    /// <summary>Another front-end's router on the cluster's client, which has read the cluster once.</summary>
+    public Task<ClusterModelRouter> AnotherRouterAsync(TimeSpan? attemptTimeout = null) => RouterAsync(Cluster, attemptTimeout);
+
+    private static async Task<ClusterModelRouter> RouterAsync(InProcessTestCluster cluster, TimeSpan? attemptTimeout = null)
+    {
+        var router = new ClusterModelRouter(cluster.Client, new ClusterRouterOptions { AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20) });
+        await router.RefreshAsync();
+        return router;
     }
 
     /// <summary>The models a silo holds (each silo of the test cluster has its own host and container).</summary>
     public static LocalModelRouter ModelsOf(InProcessSiloHandle silo) => silo.SiloHost.Services.GetRequiredService<LocalModelRouter>();
 
-    public static string WorkerOf(InProcessSiloHandle silo) => WorkerKey.For(Model, silo.SiloAddress);
+    public static string WorkerOf(InProcessSiloHandle silo) => WorkerOf(silo, Model);
 
-    public static DetectRequest Request() => new() { Model = Model, Image = ByteString.CopyFrom(File.ReadAllBytes(TestPaths.Fixture(Fixture, "image.png"))) };
+    public static string WorkerOf(InProcessSiloHandle silo, string model) => WorkerKey.For(model, silo.SiloAddress);
+
+    public static DetectRequest Request(string model = Model) => new() { Model = model, Image = ByteString.CopyFrom(File.ReadAllBytes(TestPaths.Fixture(Fixture, "image.png"))) };
 
     /// <summary>The fixture image's instances from a session of its own: what every worker's answer must equal.</summary>
     public static Instances Expected()

@@ -19,6 +19,8 @@ internal sealed class ModelHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private LoadedModel? _current;
     private Task _loop = Task.CompletedTask;
+    // Requests between their queueing and their answer (or their caller's giving up): queued or in the batch running.
+    private int _held;
 
     public ModelHost(ModelSource source, ServingOptions options, ServingMetrics metrics, ILogger log)
     {
@@ -31,6 +33,17 @@ internal sealed class ModelHost : IAsyncDisposable
 
     public string Name => _source.Name;
     public int QueueDepth => _queue.Depth;
+
+    /// <summary>
+    /// Its load now: requests waiting in the queue and those taken into the batch running (read
+    /// without a lock, so the two may be a request apart while one moves between them).
+    /// </summary>
+    public ModelLoad Measure()
+    {
+        int queued = _queue.Depth;
+        return new ModelLoad(Current != null, queued, Math.Max(0, Volatile.Read(ref _held) - queued));
+    }
+
     /// <summary>The load new requests run on; null until the model has loaded.</summary>
     public LoadedModel? Current => Volatile.Read(ref _current);
 
@@ -74,6 +87,7 @@ internal sealed class ModelHost : IAsyncDisposable
         cancellation.ThrowIfCancellationRequested();
         var request = new PendingRequest(image);
         _queue.Enqueue(request, Name);
+        Interlocked.Increment(ref _held);
         try
         {
             return await request.Outcome.WaitAsync(cancellation);
@@ -82,6 +96,7 @@ internal sealed class ModelHost : IAsyncDisposable
         {
             // A caller that stopped waiting (cancelled, past its deadline) leaves the queue at once.
             _queue.Drop(request);
+            Interlocked.Decrement(ref _held);
         }
     }
 
