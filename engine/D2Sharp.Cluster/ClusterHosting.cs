@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Net;
 using System.Net.Sockets;
 using D2Sharp.Serving;
@@ -40,15 +39,6 @@ public static class ClusterHosting
         builder.Services.AddSingleton<IModelRouter>(provider => provider.GetRequiredService<ClusterModelRouter>());
     }
 
-    /// <summary>
-    /// As <see cref="AddClusterSilo(IHostApplicationBuilder, ClusterMembership, SiloEndpoints)"/>:
-    /// <paramref name="models"/> is not used, since each silo advertises the models its
-    /// <see cref="LocalModelRouter"/> holds and the routers learn every silo's; kept for callers
-    /// written when every silo had to serve the same models.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void AddClusterSilo(IHostApplicationBuilder builder, ClusterMembership membership, SiloEndpoints endpoints, IReadOnlyList<string> models) =>
-        AddClusterSilo(builder, membership, endpoints);
 
     /// <summary>The silo's membership and endpoints, and its worker grains' placement.</summary>
     public static void ConfigureSilo(ISiloBuilder silo, ClusterMembership membership, SiloEndpoints endpoints)

@@ -122,7 +122,7 @@ internal sealed class ServeCommand : Command
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         Action<IHostApplicationBuilder>? silo = cluster is (var membership, var endpoints)
-            ? builder => ClusterHosting.AddClusterSilo(builder, membership, endpoints, [.. options.Models.Select(m => m.Name)])
+            ? builder => ClusterHosting.AddClusterSilo(builder, membership, endpoints)
             : null;
         await using var server = await ServingHost.StartAsync(options, Logging, extend: silo);
         await Task.WhenAny(server.Ready, Task.Delay(Timeout.Infinite, stop.Token));
