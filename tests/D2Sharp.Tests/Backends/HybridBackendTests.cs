@@ -3,6 +3,7 @@ using D2Sharp.Backends.Cpu;
 using D2Sharp.Backends.Cuda;
 using D2Sharp.Backends.Host;
 using D2Sharp.Backends.Hybrid;
+using D2Sharp.Graph;
 using D2Sharp.Imaging;
 using D2Sharp.Modeling;
 using D2Sharp.Ops;
@@ -51,16 +52,36 @@ public class HybridBackendTests
     [TestCase("det_faster_rcnn_r50_fpn")]
     [TestCase("det_mask_rcnn_dcnv2")]
     [TestCase("det_retinanet_r50")]
-    public void SplitRunsGiveTheSingleBackendsResults(string fixture)
+    public void SplitRunsGiveTheSingleBackendsResults(string fixture) => AssertSplitGivesTheSameBits(fixture, new BackboneOnlyCpu());
+
+    /// <summary>The fixture's image through a HybridBackend of <paramref name="primary"/> and the CPU backend: every output bit for bit the CPU backend's.</summary>
+    private static void AssertSplitGivesTheSameBits(string fixture, IBackend primary)
     {
         var image = ImageLoader.Load(FixtureCase.Load(fixture).Path("image.npy"), "BGR");
         using var whole = Open(fixture, new CpuBackend(threads: 2));
-        using var split = Open(fixture, new HybridBackend(new BackboneOnlyCpu(), new CpuBackend(threads: 2)));
+        using var split = Open(fixture, new HybridBackend(primary, new CpuBackend(threads: 2)));
         var expected = whole.Run(image);
         var actual = split.Run(image);
         Assert.That(actual.Outputs.Select(o => o.Key), Is.EqualTo(expected.Outputs.Select(o => o.Key)));
         foreach (var (name, tensor) in expected.Outputs)
             Assert.That(BackendOpTests.ToDouble(actual[name]), Is.EqualTo(BackendOpTests.ToDouble(tensor)), name);
+    }
+
+    /// <summary>The fixture's detector and its plan for one 64×96 image (padded).</summary>
+    private static (ModelSpec Model, ExecutionPlan Plan, int Height, int Width) SmallPlan(string fixture)
+    {
+        var model = ModelBuilder.Build(FixtureCase.Load(fixture).LoadResolvedConfig(), ModelScope.Detections);
+        var (height, width) = model.PaddedSize(64, 96);
+        return (model, model.PlanForImages(1, height, width), height, width);
+    }
+
+    /// <summary>The fixture's detector bound to a HybridBackend of <paramref name="primary"/> and a one-thread CPU backend, prepared for one 64×96 image.</summary>
+    private static (ModelSpec Model, IBoundModel Bound, IPlanExecutor Executor, int Height, int Width) PrepareSmall(string fixture, IBackend primary)
+    {
+        var (model, plan, height, width) = SmallPlan(fixture);
+        var weights = WeightBinder.LoadCheckpoint(model.Graph, FixtureCase.Load(fixture).Path("model.pkl")).Weights;
+        var bound = new HybridBackend(primary, new CpuBackend(threads: 1)).Bind(model.Graph, weights);
+        return (model, bound, bound.Prepare(plan), height, width);
     }
 
     private static IEnumerable<string> DetectionFixtures() => TestPaths.FixtureCases.Where(c => c.StartsWith("det_", StringComparison.Ordinal));
@@ -69,19 +90,8 @@ public class HybridBackendTests
     [TestCaseSource(nameof(DetectionFixtures))]
     public void MultiSegmentRunsGiveTheSingleBackendsResults(string fixture)
     {
-        var c = FixtureCase.Load(fixture);
-        var image = ImageLoader.Load(c.Path("image.npy"), "BGR");
-        using var whole = Open(fixture, new CpuBackend(threads: 2));
-        using var split = Open(fixture, new HybridBackend(new HeadsCpu(), new CpuBackend(threads: 2)));
-        var expected = whole.Run(image);
-        var actual = split.Run(image);
-        Assert.That(actual.Outputs.Select(o => o.Key), Is.EqualTo(expected.Outputs.Select(o => o.Key)));
-        foreach (var (name, tensor) in expected.Outputs)
-            Assert.That(BackendOpTests.ToDouble(actual[name]), Is.EqualTo(BackendOpTests.ToDouble(tensor)), name);
-
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var (height, width) = model.PaddedSize(64, 96);
-        var plan = model.PlanForImages(1, height, width);
+        AssertSplitGivesTheSameBits(fixture, new HeadsCpu());
+        var (_, plan, _, _) = SmallPlan(fixture);
         var segments = PlanSplit.Of(plan, new HeadsCpu())!.Segments;
         if (plan.Steps.Any(n => n.Op is RoiAlign))
             Assert.That(segments, Has.Count.GreaterThanOrEqualTo(3), "the GPU pools the boxes the CPU proposed");
@@ -90,12 +100,9 @@ public class HybridBackendTests
     [Test]
     public void TheHeadsPoolAndRunTheirLinearLayersOnThePrimaryInALaterSegmentAndARunAllocatesNothing()
     {
-        var c = FixtureCase.Load("det_mask_rcnn_r50_fpn");
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var weights = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights;
-        using var bound = new HybridBackend(new HeadsCpu(), new CpuBackend(threads: 1)).Bind(model.Graph, weights);
-        var (height, width) = model.PaddedSize(64, 96);
-        using var executor = bound.Prepare(model.PlanForImages(1, height, width));
+        var (_, bound, executor, height, width) = PrepareSmall("det_mask_rcnn_r50_fpn", new HeadsCpu());
+        using var ownedBound = bound;
+        using var ownedExecutor = executor;
         var split = PlanSplit.Of(executor.Plan, new HeadsCpu())!;
         Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(5), "backbone | RPN | box head | box inference | mask head …");
         Assert.That(split.Segments.Select((s, k) => s.OnPrimary == (k % 2 == 0)), Has.All.True, "the sides alternate, the primary first");
@@ -109,28 +116,14 @@ public class HybridBackendTests
         Assert.That(counts.All(v => split.Crossings.Any(c => c.Value == v && c.ToPrimary)), "the slot counts cross to the primary's pooling");
         Assert.That(split.Crossings.Select(c => c.BeforeSegment), Is.Ordered);
 
-        var pixels = new byte[height * width * 3];
-        new Random(3).NextBytes(pixels);
-        executor.SetInput("pixels", pixels.AsSpan());
-        executor.SetInput("image_sizes", new[] { 64, 96 }.AsSpan());
-        executor.Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        executor.Run();
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
-
-        executor.RecordStepTimes = true;
-        executor.Run();
-        Assert.That(executor.StepTimes.ToArray(), Has.Length.EqualTo(executor.Plan.Steps.Count).And.All.GreaterThan(TimeSpan.Zero));
+        RunsWithoutAllocatingAndTimesEveryStep(executor, height, width);
     }
 
     /// <summary>What <c>--device cuda</c> makes of each detector (CudaBackend.Supports touches no driver): the ROI heads' pooling and FC layers on the GPU.</summary>
     [TestCaseSource(nameof(DetectionFixtures))]
     public void TheCudaBackendsSplitRunsTheRoiHeadsCostlyStepsOnTheGpu(string fixture)
     {
-        var c = FixtureCase.Load(fixture);
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var (height, width) = model.PaddedSize(64, 96);
-        var split = PlanSplit.Of(model.PlanForImages(1, height, width), new CudaBackend())!;
+        var split = PlanSplit.Of(SmallPlan(fixture).Plan, new CudaBackend())!;
         var onCpu = split.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
         Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean"));
         if (split.Primary!.Steps.Any(n => n.Op is RoiAlign))
@@ -141,10 +134,7 @@ public class HybridBackendTests
     [Test]
     public void ALaterPrimarySegmentWithoutCostlyStepsIsLeftToTheSecondary()
     {
-        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var (height, width) = model.PaddedSize(64, 96);
-        var plan = model.PlanForImages(1, height, width);
+        var plan = SmallPlan("det_faster_rcnn_r50_fpn").Plan;
         // FastRcnnInference alone after the box head: no multiply-accumulates, nothing pooled.
         var split = PlanSplit.Of(plan, new PartialCpu("backbone-and-inference", [.. BackboneOps, typeof(FastRcnnInference)]))!;
         Assert.That(split.Segments, Has.Count.EqualTo(2));
@@ -158,12 +148,9 @@ public class HybridBackendTests
     [Test]
     public void TheBackboneRunsOnThePrimaryTheHeadsOnTheSecondaryAndARunAllocatesNothing()
     {
-        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var weights = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights;
-        using var bound = new HybridBackend(new BackboneOnlyCpu(), new CpuBackend(threads: 1)).Bind(model.Graph, weights);
-        var (height, width) = model.PaddedSize(64, 96);
-        using var executor = bound.Prepare(model.PlanForImages(1, height, width));
+        var (model, bound, executor, height, width) = PrepareSmall("det_faster_rcnn_r50_fpn", new BackboneOnlyCpu());
+        using var ownedBound = bound;
+        using var ownedExecutor = executor;
         var split = PlanSplit.Of(executor.Plan, new BackboneOnlyCpu())!;
         Assert.That(split.Primary!.Steps.Select(n => n.Op.Kind).Distinct(), Is.SubsetOf(new[] { "NormalizeImage", "Conv2d", "MaxPool2d", "UpsampleAdd" }));
         Assert.That(split.Secondary.Steps.Select(n => n.Op.Kind), Does.Contain("TopK").And.Contain("RoiAlign").And.Contain("Linear"));
@@ -172,6 +159,12 @@ public class HybridBackendTests
         Assert.That(split.CrossingConstants, Is.Not.Empty, "the anchors are computed once, by the primary");
         Assert.That(split.SecondaryInputs.Select(v => v.Name), Is.EqualTo(new[] { "image_sizes" }), "the RPN clips to the image sizes");
 
+        RunsWithoutAllocatingAndTimesEveryStep(executor, height, width);
+    }
+
+    /// <summary>A 64×96 image in the padded plan: the second run allocates nothing, a timed run times every step of the whole plan.</summary>
+    private static void RunsWithoutAllocatingAndTimesEveryStep(IPlanExecutor executor, int height, int width)
+    {
         var pixels = new byte[height * width * 3];
         new Random(3).NextBytes(pixels);
         executor.SetInput("pixels", pixels.AsSpan());
