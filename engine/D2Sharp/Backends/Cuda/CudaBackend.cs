@@ -30,8 +30,8 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
     /// <summary>
     /// This backend's kernel of each op type: the backbone's, and of the heads the ones that cost
     /// (ROIAlign, the box head's linear layers and the C4 head's mean, the mask and keypoint heads'
-    /// convolutions). Top-k,
-    /// NMS, box decoding and the final inference ops run on the CPU (a HybridBackend's segments).
+    /// convolutions). Top-k, NMS, box decoding, ConvTranspose2d and the final inference ops run on
+    /// the CPU (a HybridBackend's segments).
     /// </summary>
     internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
     {

@@ -8,9 +8,9 @@ namespace D2Sharp.Backends.Cuda;
 /// <summary>
 /// One plan on the GPU. Prepare lays the plan out in the shared device arena, makes every step's
 /// per-plan state, computes the plan constants (anchor grids) once, and allocates the pinned
-/// staging the boundary copies go through. The first <see cref="Run(CancellationToken)"/> captures every step into a
-/// CUDA graph; later runs launch that graph once (captured again only if a larger plan moved the
-/// arena). A HybridBackend runs the plan in segments, one range of steps at a time: each range gets
+/// staging the boundary copies go through. The first <see cref="Run(CancellationToken)"/> captures
+/// every step into a CUDA graph; later runs launch that graph once (captured again only if a larger
+/// plan moved the arena). A HybridBackend runs the plan in segments, one range of steps at a time: each range gets
 /// its graph. Feature maps cross the boundary as NCHW, converted on the device. A row-wise step on
 /// the ROI heads' slots (<see cref="Node.SlotCount"/>) runs on every slot and then has the rows of
 /// the unused slots zeroed, reading the count on the device, as the host backends leave them: the
