@@ -66,7 +66,8 @@ step bench-r50-tf32 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --pre
 step bench-r50-fp32-b4 90 "${bench[@]}" --opts "${widths[@]}" --size 800x1344 --batch 4
 step bench-dcn-fp32 90 "${bench[@]}" --opts "${widths[@]}" "${dcn[@]}" --size 800x1344
 step bench-dcn-tf32 90 "${bench[@]}" --opts "${widths[@]}" "${dcn[@]}" --size 800x1344 --precision tf32
-# Detections: the GPU runs the backbone and RPN head, the CPU the rest (HybridBackend); the fixture's
+# Detections: segments alternating GPU/CPU (HybridBackend): backbone + RPN head and ROIAlign + the box
+# head's FC layers on the GPU, top-k, proposals and fast_rcnn_inference on the CPU; the fixture's
 # checkpoint on its narrow widths, then the full R50-FPN widths with deterministic weights.
 det=tests/fixtures/det_faster_rcnn_r50_fpn
 step bench-det-fixture 90 "$d2sharp" bench --device cuda --config $det/config_resolved.yaml --weights $det/model.pkl \

@@ -102,14 +102,24 @@ public sealed class ExecutionPlan
     /// value name: how a backend that runs a graph in parts (<see cref="Backends.Hybrid.HybridBackend"/>)
     /// hands one part's results to the next.
     /// </summary>
-    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds, IReadOnlyList<Value> outputs)
+    public static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds, IReadOnlyList<Value> outputs) =>
+        Create(graph, feeds, outputs, null);
+
+    /// <summary>
+    /// As <see cref="Create(ModelGraph, IReadOnlyList{ValueTuple{Value, int[]}}, IReadOnlyList{Value})"/>, the steps
+    /// ordered by <paramref name="rank"/> (ties in graph order), which must keep every node after
+    /// the nodes it reads from: how a backend's share of a split plan runs its segments one range
+    /// of steps at a time.
+    /// </summary>
+    internal static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds, IReadOnlyList<Value> outputs,
+        Func<Node, int>? rank)
     {
         if (outputs.Count == 0) throw new ArgumentException("a plan needs at least one output");
-        return Create(graph, feeds, outputs.Select(v => new KeyValuePair<string, Value>(v.Name, v)).ToList());
+        return Create(graph, feeds, outputs.Select(v => new KeyValuePair<string, Value>(v.Name, v)).ToList(), rank);
     }
 
     private static ExecutionPlan Create(ModelGraph graph, IReadOnlyList<(Value Value, int[] Shape)> feeds,
-        IReadOnlyList<KeyValuePair<string, Value>> chosen)
+        IReadOnlyList<KeyValuePair<string, Value>> chosen, Func<Node, int>? rank = null)
     {
         if (feeds.Count == 0) throw new ArgumentException("a plan needs at least one fed value");
         var fed = new HashSet<Value>();
@@ -145,6 +155,17 @@ public sealed class ExecutionPlan
         }
 
         var steps = graph.Nodes.Where(n => toRun.Contains(n)).ToList();
+        if (rank != null)
+        {
+            steps = steps.OrderBy(rank).ToList();  // stable: graph order within a rank
+            var done = new HashSet<Value>();
+            foreach (var node in steps)
+            {
+                if (node.Reads.FirstOrDefault(v => v.Producer is { } p && toRun.Contains(p) && !done.Contains(v)) is { } early)
+                    throw new ArgumentException($"node '{node.Name}' is ordered before '{early.Producer!.Name}', whose '{early.Name}' it reads");
+                foreach (var v in node.Outputs) done.Add(v);
+            }
+        }
         if (steps.SelectMany(n => n.Outputs).FirstOrDefault(fed.Contains) is { } overwritten)
             throw new ArgumentException($"value '{overwritten.Name}' is fed, but its node '{overwritten.Producer!.Name}' must run for another output");
         var shapeOnly = graph.Nodes.Where(n => forShape.Contains(n) && n.Op.DependsOnShapesOnly).ToList();

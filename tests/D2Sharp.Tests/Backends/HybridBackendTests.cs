@@ -1,7 +1,9 @@
 using D2Sharp.Backends;
 using D2Sharp.Backends.Cpu;
+using D2Sharp.Backends.Cuda;
 using D2Sharp.Backends.Host;
 using D2Sharp.Backends.Hybrid;
+using D2Sharp.Graph;
 using D2Sharp.Imaging;
 using D2Sharp.Modeling;
 using D2Sharp.Ops;
@@ -11,24 +13,34 @@ using D2Sharp.Weights;
 namespace D2Sharp.Tests.Backends;
 
 /// <summary>
-/// <see cref="HybridBackend"/> without a GPU: its primary is a CPU backend that, like the CUDA
-/// backend today, has kernels for the backbone ops only. Splitting a plan must change nothing in
-/// the results, hand the anchors over once, and keep runs allocation-free.
+/// <see cref="HybridBackend"/> without a GPU: its primary is a CPU backend with kernels for some ops
+/// only: the backbone's (as the CUDA backend had first), or the backbone's and the heads' costly ones
+/// (ROIAlign, linear layers), as the CUDA backend has now, which cuts a detector's plan into
+/// segments alternating between the two backends. Splitting a plan must change nothing in the
+/// results, hand the anchors over once, and keep runs allocation-free.
 /// </summary>
 [TestFixture]
 public class HybridBackendTests
 {
-    /// <summary>The CPU backend's kernels for the ops the CUDA backend has, and no others.</summary>
-    private sealed class BackboneOnlyCpu() : HostBackend(threads: 2)
+    private static readonly Type[] BackboneOps =
+        [typeof(NormalizeImage), typeof(Conv2d), typeof(DeformConv2d), typeof(GroupNorm), typeof(MaxPool2d), typeof(UpsampleAdd), typeof(Add), typeof(Relu), typeof(AnchorGrid)];
+
+    /// <summary>The CPU backend's kernels for <paramref name="ops"/>, and no others.</summary>
+    private class PartialCpu(string name, IEnumerable<Type> ops) : HostBackend(threads: 2)
     {
-        private static readonly HashSet<Type> Ops =
-            [typeof(NormalizeImage), typeof(Conv2d), typeof(DeformConv2d), typeof(GroupNorm), typeof(MaxPool2d), typeof(UpsampleAdd), typeof(Add), typeof(Relu), typeof(AnchorGrid)];
+        private readonly HashSet<Type> _ops = [.. ops];
         private readonly CpuBackend _cpu = new(threads: 2);
 
-        public override string Name => "backbone-only";
+        public override string Name => name;
 
-        internal override HostKernel? KernelFor(Op op) => Ops.Contains(op.GetType()) ? _cpu.Kernels[op.GetType()] : null;
+        internal override HostKernel? KernelFor(Op op) => _ops.Contains(op.GetType()) ? _cpu.Kernels[op.GetType()] : null;
     }
+
+    /// <summary>The ops the CUDA backend had first.</summary>
+    private sealed class BackboneOnlyCpu() : PartialCpu("backbone-only", BackboneOps);
+
+    /// <summary>The ops the CUDA backend has now: the backbone's, ROIAlign and the linear layers.</summary>
+    private sealed class HeadsCpu() : PartialCpu("backbone-and-heads", [.. BackboneOps, typeof(RoiAlign), typeof(Linear)]);
 
     private static InferenceSession Open(string fixture, IBackend backend)
     {
@@ -40,11 +52,14 @@ public class HybridBackendTests
     [TestCase("det_faster_rcnn_r50_fpn")]
     [TestCase("det_mask_rcnn_dcnv2")]
     [TestCase("det_retinanet_r50")]
-    public void SplitRunsGiveTheSingleBackendsResults(string fixture)
+    public void SplitRunsGiveTheSingleBackendsResults(string fixture) => AssertSplitGivesTheSameBits(fixture, new BackboneOnlyCpu());
+
+    /// <summary>The fixture's image through a HybridBackend of <paramref name="primary"/> and the CPU backend: every output bit for bit the CPU backend's.</summary>
+    private static void AssertSplitGivesTheSameBits(string fixture, IBackend primary)
     {
         var image = ImageLoader.Load(FixtureCase.Load(fixture).Path("image.npy"), "BGR");
         using var whole = Open(fixture, new CpuBackend(threads: 2));
-        using var split = Open(fixture, new HybridBackend(new BackboneOnlyCpu(), new CpuBackend(threads: 2)));
+        using var split = Open(fixture, new HybridBackend(primary, new CpuBackend(threads: 2)));
         var expected = whole.Run(image);
         var actual = split.Run(image);
         Assert.That(actual.Outputs.Select(o => o.Key), Is.EqualTo(expected.Outputs.Select(o => o.Key)));
@@ -52,22 +67,104 @@ public class HybridBackendTests
             Assert.That(BackendOpTests.ToDouble(actual[name]), Is.EqualTo(BackendOpTests.ToDouble(tensor)), name);
     }
 
+    /// <summary>The fixture's detector and its plan for one 64×96 image (padded).</summary>
+    private static (ModelSpec Model, ExecutionPlan Plan, int Height, int Width) SmallPlan(string fixture)
+    {
+        var model = ModelBuilder.Build(FixtureCase.Load(fixture).LoadResolvedConfig(), ModelScope.Detections);
+        var (height, width) = model.PaddedSize(64, 96);
+        return (model, model.PlanForImages(1, height, width), height, width);
+    }
+
+    /// <summary>The fixture's detector bound to a HybridBackend of <paramref name="primary"/> and a one-thread CPU backend, prepared for one 64×96 image.</summary>
+    private static (ModelSpec Model, IBoundModel Bound, IPlanExecutor Executor, int Height, int Width) PrepareSmall(string fixture, IBackend primary)
+    {
+        var (model, plan, height, width) = SmallPlan(fixture);
+        var weights = WeightBinder.LoadCheckpoint(model.Graph, FixtureCase.Load(fixture).Path("model.pkl")).Weights;
+        var bound = new HybridBackend(primary, new CpuBackend(threads: 1)).Bind(model.Graph, weights);
+        return (model, bound, bound.Prepare(plan), height, width);
+    }
+
+    private static IEnumerable<string> DetectionFixtures() => TestPaths.FixtureCases.Where(c => c.StartsWith("det_", StringComparison.Ordinal));
+
+    /// <summary>Every detection fixture through a primary with the heads' ops: three or more segments wherever a ROI head pools, and the same bits.</summary>
+    [TestCaseSource(nameof(DetectionFixtures))]
+    public void MultiSegmentRunsGiveTheSingleBackendsResults(string fixture)
+    {
+        AssertSplitGivesTheSameBits(fixture, new HeadsCpu());
+        var (_, plan, _, _) = SmallPlan(fixture);
+        var segments = PlanSplit.Of(plan, new HeadsCpu())!.Segments;
+        if (plan.Steps.Any(n => n.Op is RoiAlign))
+            Assert.That(segments, Has.Count.GreaterThanOrEqualTo(3), "the GPU pools the boxes the CPU proposed");
+    }
+
+    [Test]
+    public void TheHeadsPoolAndRunTheirLinearLayersOnThePrimaryInALaterSegmentAndARunAllocatesNothing()
+    {
+        var (_, bound, executor, height, width) = PrepareSmall("det_mask_rcnn_r50_fpn", new HeadsCpu());
+        using var ownedBound = bound;
+        using var ownedExecutor = executor;
+        var split = PlanSplit.Of(executor.Plan, new HeadsCpu())!;
+        Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(5), "backbone | RPN | box head | box inference | mask head …");
+        Assert.That(split.Segments.Select((s, k) => s.OnPrimary == (k % 2 == 0)), Has.All.True, "the sides alternate, the primary first");
+        var primarySteps = split.Primary!.Steps;
+        var second = split.Segments[2];
+        Assert.That(primarySteps.Skip(second.First).Take(second.End - second.First).Select(n => n.Op.Kind),
+            Does.Contain("RoiAlign").And.Contain("Linear"), "segment 2: the box head on the primary");
+        Assert.That(split.Secondary.Steps.Select(n => n.Op.Kind), Does.Not.Contain("RoiAlign").And.Not.Contain("Linear"));
+        Assert.That(split.Crossings.Select(c => c.Value.Name), Does.Not.Contain("p2"), "the FPN maps stay on the primary");
+        var counts = executor.Plan.Steps.Where(n => n.Op is RoiAlign).Select(n => n.Inputs[^1]).ToList();
+        Assert.That(counts.All(v => split.Crossings.Any(c => c.Value == v && c.ToPrimary)), "the slot counts cross to the primary's pooling");
+        Assert.That(split.Crossings.Select(c => c.BeforeSegment), Is.Ordered);
+
+        RunsWithoutAllocatingAndTimesEveryStep(executor, height, width);
+    }
+
+    /// <summary>What <c>--device cuda</c> makes of each detector (CudaBackend.Supports touches no driver): the ROI heads' pooling and FC layers on the GPU.</summary>
+    [TestCaseSource(nameof(DetectionFixtures))]
+    public void TheCudaBackendsSplitRunsTheRoiHeadsCostlyStepsOnTheGpu(string fixture)
+    {
+        var split = PlanSplit.Of(SmallPlan(fixture).Plan, new CudaBackend())!;
+        var onCpu = split.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
+        Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean"));
+        if (split.Primary!.Steps.Any(n => n.Op is RoiAlign))
+            Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(3));
+        TestContext.Out.WriteLine($"{fixture}: {split.Segments.Count} segments; on the CPU: {string.Join(", ", onCpu.Order())}");
+    }
+
+    [Test]
+    public void ALaterPrimarySegmentWithoutCostlyStepsIsLeftToTheSecondary()
+    {
+        var plan = SmallPlan("det_faster_rcnn_r50_fpn").Plan;
+        // FastRcnnInference alone after the box head: no multiply-accumulates, nothing pooled.
+        var split = PlanSplit.Of(plan, new PartialCpu("backbone-and-inference", [.. BackboneOps, typeof(FastRcnnInference)]))!;
+        Assert.That(split.Segments, Has.Count.EqualTo(2));
+        Assert.That(split.Secondary.Steps.Select(n => n.Op.Kind), Does.Contain("FastRcnnInference"));
+        // The same with the box head's ops on the primary: inference joins the box head's segment.
+        split = PlanSplit.Of(plan, new PartialCpu("heads-and-inference", [.. BackboneOps, typeof(RoiAlign), typeof(Linear), typeof(FastRcnnInference)]))!;
+        Assert.That(split.Segments, Has.Count.EqualTo(3));
+        Assert.That(split.Primary!.Steps.Select(n => n.Op.Kind), Does.Contain("FastRcnnInference"));
+    }
+
     [Test]
     public void TheBackboneRunsOnThePrimaryTheHeadsOnTheSecondaryAndARunAllocatesNothing()
     {
-        var c = FixtureCase.Load("det_faster_rcnn_r50_fpn");
-        var model = ModelBuilder.Build(c.LoadResolvedConfig(), ModelScope.Detections);
-        var weights = WeightBinder.LoadCheckpoint(model.Graph, c.Path("model.pkl")).Weights;
-        using var bound = new HybridBackend(new BackboneOnlyCpu(), new CpuBackend(threads: 1)).Bind(model.Graph, weights);
-        var (height, width) = model.PaddedSize(64, 96);
-        using var executor = bound.Prepare(model.PlanForImages(1, height, width));
+        var (model, bound, executor, height, width) = PrepareSmall("det_faster_rcnn_r50_fpn", new BackboneOnlyCpu());
+        using var ownedBound = bound;
+        using var ownedExecutor = executor;
         var split = PlanSplit.Of(executor.Plan, new BackboneOnlyCpu())!;
         Assert.That(split.Primary!.Steps.Select(n => n.Op.Kind).Distinct(), Is.SubsetOf(new[] { "NormalizeImage", "Conv2d", "MaxPool2d", "UpsampleAdd" }));
         Assert.That(split.Secondary.Steps.Select(n => n.Op.Kind), Does.Contain("TopK").And.Contain("RoiAlign").And.Contain("Linear"));
-        Assert.That(split.Crossing, Does.Contain(model.Graph.Output("p2")), "ROIAlign reads P2 on the secondary");
+        Assert.That(split.Segments, Has.Count.EqualTo(2));
+        Assert.That(split.Crossings.Select(c => c.Value), Does.Contain(model.Graph.Output("p2")), "ROIAlign reads P2 on the secondary");
         Assert.That(split.CrossingConstants, Is.Not.Empty, "the anchors are computed once, by the primary");
         Assert.That(split.SecondaryInputs.Select(v => v.Name), Is.EqualTo(new[] { "image_sizes" }), "the RPN clips to the image sizes");
 
+        RunsWithoutAllocatingAndTimesEveryStep(executor, height, width);
+    }
+
+    /// <summary>A 64×96 image in the padded plan: the second run allocates nothing, a timed run times every step of the whole plan.</summary>
+    private static void RunsWithoutAllocatingAndTimesEveryStep(IPlanExecutor executor, int height, int width)
+    {
         var pixels = new byte[height * width * 3];
         new Random(3).NextBytes(pixels);
         executor.SetInput("pixels", pixels.AsSpan());

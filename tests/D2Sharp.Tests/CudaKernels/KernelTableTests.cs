@@ -46,6 +46,9 @@ public partial class KernelTableTests
         (nameof(AnchorGridParams), Unsafe.SizeOf<AnchorGridParams>()),
         (nameof(DeformIm2colParams), Unsafe.SizeOf<DeformIm2colParams>()),
         (nameof(LayoutParams), Unsafe.SizeOf<LayoutParams>()),
+        (nameof(RoiAlignParams), Unsafe.SizeOf<RoiAlignParams>()),
+        (nameof(ZeroSlotsParams), Unsafe.SizeOf<ZeroSlotsParams>()),
+        (nameof(SpatialMeanParams), Unsafe.SizeOf<SpatialMeanParams>()),
     ];
 
     [Test]

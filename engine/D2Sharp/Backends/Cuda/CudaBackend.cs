@@ -31,7 +31,12 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
     /// <summary>The kernel files (<c>kernels/*.cu</c>) whose PTX this build carries; empty when it was built without nvcc.</summary>
     public static IReadOnlyList<string> BuiltKernels => KernelPtx.Stems;
 
-    /// <summary>This backend's kernel of each op type; the head ops (top-k, NMS, ROIAlign, …) come in a later step.</summary>
+    /// <summary>
+    /// This backend's kernel of each op type: the backbone's, and of the heads the ones that cost
+    /// (ROIAlign, the box head's linear layers and the C4 head's mean, the mask and keypoint heads'
+    /// convolutions). Top-k, NMS, box decoding, ConvTranspose2d and the final inference ops run on
+    /// the CPU (a HybridBackend's segments).
+    /// </summary>
     internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
     {
         [typeof(NormalizeImage)] = new NormalizeImageKernel(),
@@ -43,12 +48,17 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         [typeof(Add)] = new AddKernel(),
         [typeof(Relu)] = new ReluKernel(),
         [typeof(AnchorGrid)] = new AnchorGridKernel(),
+        [typeof(RoiAlign)] = new RoiAlignKernel(),
+        [typeof(Linear)] = new LinearKernel(),
+        [typeof(SpatialMean)] = new SpatialMeanKernel(),
     };
 
     /// <inheritdoc/>
     public bool Supports(Op op, [NotNullWhen(false)] out string? reason)
     {
-        reason = Kernels.ContainsKey(op.GetType()) ? null : $"the cuda backend has no kernel for {op.Kind} yet";
+        reason = !Kernels.ContainsKey(op.GetType()) ? $"the cuda backend has no kernel for {op.Kind} yet"
+            : op is RoiAlign { Levels: > RoiAlignParams.MaxLevels } ? $"the cuda backend pools from at most {RoiAlignParams.MaxLevels} levels"
+            : null;
         return reason == null;
     }
 

@@ -8,11 +8,15 @@ namespace D2Sharp.Backends.Cuda;
 /// <summary>
 /// One plan on the GPU. Prepare lays the plan out in the shared device arena, makes every step's
 /// per-plan state, computes the plan constants (anchor grids) once, and allocates the pinned
-/// staging the boundary copies go through. The first <see cref="Run"/> captures every step into a
-/// CUDA graph; later runs launch that graph once (captured again only if a larger plan moved the
-/// arena). Feature maps cross the boundary as NCHW, converted on the device.
+/// staging the boundary copies go through. The first <see cref="Run(CancellationToken)"/> captures
+/// every step into a CUDA graph; later runs launch that graph once (captured again only if a larger
+/// plan moved the arena). A HybridBackend runs the plan in segments, one range of steps at a time: each range gets
+/// its graph. Feature maps cross the boundary as NCHW, converted on the device. A row-wise step on
+/// the ROI heads' slots (<see cref="Node.SlotCount"/>) runs on every slot and then has the rows of
+/// the unused slots zeroed, reading the count on the device, as the host backends leave them: the
+/// captured graph is right for any count.
 /// </summary>
-internal sealed unsafe class CudaExecutor : IPlanExecutor
+internal sealed unsafe class CudaExecutor : IStepRangeExecutor
 {
     private readonly CudaModel _model;
     private readonly CudaStep[] _steps;
@@ -24,7 +28,8 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
     private readonly CudaEventHandle[] _events;
     /// <summary>The image-size inputs of NormalizeImage steps, with their pixel buffers' shapes: checked on the host as they are written, as the host kernels check them.</summary>
     private readonly Dictionary<Value, int[]> _imageSizes;
-    private CudaGraphExecHandle? _graph;
+    /// <summary>The captured graph of each range of steps run so far (one: the whole plan, unless a HybridBackend runs it in segments).</summary>
+    private readonly List<(int First, int End, CudaGraphExecHandle Graph)> _graphs = [];
     private int _capturedGeneration = -1;
     private bool _disposed;
 
@@ -98,23 +103,41 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         _model.Device.Synchronize($"writing input '{value.Name}'");
     }
 
-    public void Run(CancellationToken cancellation = default)
+    public void Run(CancellationToken cancellation = default) => Run(0, _steps.Length, cancellation);
+
+    public void Run(int first, int end, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
+        StepRange.Check(first, end, _steps.Length);
         Begin();
-        if (RecordStepTimes) RunTimed();
+        if (RecordStepTimes) RunTimed(first, end);
         else if (_model.Backend.UseGraphs)
         {
-            if (_graph == null || _capturedGeneration != _model.Arena.Generation) Capture();
-            var status = CudaDriver.cuGraphLaunch(_graph!.DangerousGetHandle(), _model.Device.StreamHandle);
+            var status = CudaDriver.cuGraphLaunch(GraphOf(first, end).DangerousGetHandle(), _model.Device.StreamHandle);
             if (status != CuResult.Success) throw new ExecutionException($"launching the plan's CUDA graph failed: {CudaException.Describe(status)}");
             Synchronize("the plan's CUDA graph");
         }
         else
         {
-            foreach (var step in _steps) Enqueue(step);
+            for (int i = first; i < end; i++) Enqueue(_steps[i]);
             Synchronize("the plan's steps");
         }
+    }
+
+    /// <summary>The graph of steps [first, end), captured on first use and again after the arena moved.</summary>
+    private CudaGraphExecHandle GraphOf(int first, int end)
+    {
+        if (_capturedGeneration != _model.Arena.Generation)
+        {
+            foreach (var entry in _graphs) entry.Graph.Dispose();
+            _graphs.Clear();
+            _capturedGeneration = _model.Arena.Generation;
+        }
+        foreach (var entry in _graphs)
+            if (entry.First == first && entry.End == end) return entry.Graph;
+        var graph = Capture(first, end);
+        _graphs.Add((first, end, graph));
+        return graph;
     }
 
     public void GetOutput(int index, Span<byte> destination)
@@ -134,11 +157,9 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         new ReadOnlySpan<byte>(_hostStaging.Pointer, destination.Length).CopyTo(destination);
     }
 
-    /// <summary>Records every step into a CUDA graph against the arena's current address.</summary>
-    private void Capture()
+    /// <summary>Records steps [first, end) into a CUDA graph against the arena's current address.</summary>
+    private CudaGraphExecHandle Capture(int first, int end)
     {
-        _graph?.Dispose();
-        _graph = null;
         var stream = _model.Device.Stream;
         try
         {
@@ -146,34 +167,33 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
             CudaGraphHandle graph;
             try
             {
-                foreach (var step in _steps) Enqueue(step);
+                for (int i = first; i < end; i++) Enqueue(_steps[i]);
             }
             finally
             {
                 graph = CudaGraphHandle.EndCapture(stream);
             }
-            using (graph) _graph = CudaGraphExecHandle.Instantiate(graph);
+            using (graph) return CudaGraphExecHandle.Instantiate(graph);
         }
         catch (CudaException e)
         {
             throw new ExecutionException($"capturing the plan as a CUDA graph failed: {e.Message} (run with graphs off to find the step)", e);
         }
-        _capturedGeneration = _model.Arena.Generation;
     }
 
-    /// <summary>Launches step by step with an event between steps, for <see cref="RecordStepTimes"/>.</summary>
-    private void RunTimed()
+    /// <summary>Launches steps [first, end) one by one with an event between steps, for <see cref="RecordStepTimes"/>.</summary>
+    private void RunTimed(int first, int end)
     {
         var stream = _model.Device.StreamHandle;
         for (int i = 0; i < _events.Length; i++) _events[i] ??= CudaEventHandle.Create();
-        Check(CudaDriver.cuEventRecord(_events[0].DangerousGetHandle(), stream), "cuEventRecord");
-        for (int i = 0; i < _steps.Length; i++)
+        Check(CudaDriver.cuEventRecord(_events[first].DangerousGetHandle(), stream), "cuEventRecord");
+        for (int i = first; i < end; i++)
         {
             Enqueue(_steps[i]);
             Check(CudaDriver.cuEventRecord(_events[i + 1].DangerousGetHandle(), stream), "cuEventRecord");
         }
         Synchronize("the plan's steps");
-        for (int i = 0; i < _steps.Length; i++)
+        for (int i = first; i < end; i++)
         {
             Check(CudaDriver.cuEventElapsedTime(out float ms, _events[i].DangerousGetHandle(), _events[i + 1].DangerousGetHandle()), "cuEventElapsedTime");
             _stepTimes[i] = TimeSpan.FromMilliseconds(ms);
@@ -187,6 +207,7 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         try
         {
             step.Kernel.Enqueue(step);
+            if (step.Node.SlotCount != null) Kernels.SlotRows.ZeroUnused(step);
         }
         catch (Exception e) when (e is not ExecutionException)
         {
@@ -231,7 +252,7 @@ internal sealed unsafe class CudaExecutor : IPlanExecutor
         if (_disposed) return;
         _disposed = true;
         if (!_model.IsDisposed) _model.Device.MakeCurrent();
-        _graph?.Dispose();
+        foreach (var entry in _graphs) entry.Graph.Dispose();
         foreach (var e in _events ?? []) e?.Dispose();
         foreach (var step in _steps.Concat(_constantSteps)) step.Dispose();
         _constants?.Dispose();

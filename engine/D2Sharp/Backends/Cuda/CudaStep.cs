@@ -18,6 +18,7 @@ internal sealed class CudaStep : IDisposable
         OutputShapes = node.Outputs.Select(plan.ShapeOf).ToArray();
         Inputs = new ulong[node.Inputs.Count];
         Outputs = new ulong[node.Outputs.Count];
+        SlotImages = node.SlotCount is { } count ? plan.ShapeOf(count)[0] : 0;
     }
 
     public Node Node { get; }
@@ -31,6 +32,10 @@ internal sealed class CudaStep : IDisposable
     public ulong[] Inputs { get; }
     public ulong[] Outputs { get; }
     public ulong Scratch { get; private set; }
+    /// <summary>For a row-wise step on the ROI heads' slots: the N images its rows hold S slots each of; 0 otherwise.</summary>
+    public int SlotImages { get; }
+    /// <summary>For a row-wise step on the ROI heads' slots: the int32 [N] count of slots in use (<see cref="Node.SlotCount"/>); 0 otherwise.</summary>
+    public ulong SlotCount { get; private set; }
     /// <summary>Scratch bytes the node needs at this plan's shapes; set by <see cref="CudaKernel.Prepare"/>.</summary>
     public long ScratchBytes { get; set; }
     /// <summary>What the kernel's Prepare made for this plan (descriptors, algorithm); disposed with the plan.</summary>
@@ -43,6 +48,7 @@ internal sealed class CudaStep : IDisposable
             Inputs[i] = Node.Op.DependsOnShapesOnly ? 0 : Address(layout, Node.Inputs[i], arena, constants);
         for (int i = 0; i < Outputs.Length; i++) Outputs[i] = Address(layout, Node.Outputs[i], arena, constants);
         Scratch = ScratchBytes > 0 ? arena + (ulong)layout.ScratchOf(Node).Offset : 0;
+        SlotCount = Node.SlotCount is { } count ? Address(layout, count, arena, constants) : 0;
     }
 
     public static ulong Address(ArenaLayout layout, Value value, ulong arena, ulong constants) =>

@@ -120,3 +120,42 @@ internal struct LayoutParams
     public int N, C, Hw;
     private readonly int _pad;
 }
+
+/// <summary>roi_align.cu, 224 bytes; levels past <see cref="Levels"/> are unused (X 0).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct RoiAlignParams
+{
+    /// <summary>D2_ROI_MAX_LEVELS: the most FPN levels one launch pools from.</summary>
+    public const int MaxLevels = 8;
+
+    public fixed ulong X[MaxLevels];
+    public ulong Boxes;
+    public ulong Counts;
+    public ulong Y;
+    public fixed int H[MaxLevels];
+    public fixed int W[MaxLevels];
+    public fixed float Scale[MaxLevels];
+    public int Levels, N, P, C;
+    public int Size, Sampling, Aligned;
+    public int CanonicalBoxSize, CanonicalLevel, MinLevel;
+}
+
+/// <summary>slot_rows.cu, 32 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ZeroSlotsParams
+{
+    public ulong Y;
+    public ulong Counts;
+    public long RowElements;
+    public int Images, Slots;
+}
+
+/// <summary>spatial_mean.cu, 32 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct SpatialMeanParams
+{
+    public ulong X;
+    public ulong Y;
+    public long Rows;
+    public int Plane, C;
+}

@@ -24,6 +24,12 @@ internal static class LaunchShapes
         return ((uint)Math.Clamp(blocks, 1, MaxBlocks), Block);
     }
 
+    /// <summary>d2_roi_align: a thread per element of the pooled [N·P, S, S, C] output.</summary>
+    public static (uint Grid, uint Block) RoiAlign(int n, int p, int size, int c) => Elementwise((long)n * p * size * size * c);
+
+    /// <summary>d2_zero_unused_slots: a thread per element of the [images·slots, row] value.</summary>
+    public static (uint Grid, uint Block) ZeroUnusedSlots(int images, int slots, long rowElements) => Elementwise(images * (long)slots * rowElements);
+
     /// <summary>Lanes that share one (pixel, tap) unit of d2_deform_im2col (D2_DEFORM_LANES): one warp.</summary>
     public const int DeformLanes = 32;
 

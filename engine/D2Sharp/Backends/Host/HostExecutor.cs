@@ -9,7 +9,7 @@ namespace D2Sharp.Backends.Host;
 /// One plan on a host backend: its layout in the shared arena, its constants (computed here,
 /// once), and one <see cref="KernelArgs"/> per step, so that a run only walks the steps.
 /// </summary>
-internal sealed unsafe class HostExecutor : IPlanExecutor
+internal sealed unsafe class HostExecutor : IStepRangeExecutor
 {
     private readonly HostModel _model;
     private readonly NativeBuffer _constants;
@@ -44,9 +44,12 @@ internal sealed unsafe class HostExecutor : IPlanExecutor
         else data.CopyTo(target.Span<byte>());
     }
 
-    public void Run(CancellationToken cancellation = default)
+    public void Run(CancellationToken cancellation = default) => Run(0, _steps.Length, cancellation);
+
+    public void Run(int first, int end, CancellationToken cancellation = default)
     {
-        for (int i = 0; i < _steps.Length; i++)
+        StepRange.Check(first, end, _steps.Length);
+        for (int i = first; i < end; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             long start = RecordStepTimes ? Stopwatch.GetTimestamp() : 0;

@@ -6,18 +6,19 @@ using D2Sharp.Weights;
 namespace D2Sharp.Backends.Hybrid;
 
 /// <summary>
-/// Runs each plan in two parts: the longest front part that <see cref="Primary"/> (the GPU) has
-/// kernels for, then the rest on <see cref="Secondary"/> (the CPU), the values that cross over
-/// copied once per run. What <c>--device cuda</c> is while the CUDA backend lacks the head ops:
-/// the backbone and the heads' convolutions in front of the first op without a CUDA kernel run on
-/// the GPU, the rest (top-k, NMS, ROIAlign and what follows them) on the CPU.
+/// Runs each plan in segments alternating between <see cref="Primary"/> (the GPU) and
+/// <see cref="Secondary"/> (the CPU) (<see cref="PlanSplit"/>): the primary runs every step it has a
+/// kernel for, the secondary the rest, the values that cross over copied once per run. What
+/// <c>--device cuda</c> is while the CUDA backend lacks some head ops: the backbone, the RPN head,
+/// ROIAlign and the ROI heads' convolutions and FC layers run on the GPU; top-k, NMS, box decoding
+/// and the inference ops between them on the CPU.
 /// </summary>
 public sealed class HybridBackend : IBackend
 {
     private readonly IPartialBackend _primary;
 
-    /// <param name="primary">The backend that runs the front of each plan; it must be able to bind a graph partially (the CUDA and host backends can).</param>
-    /// <param name="secondary">The backend that runs the rest; it must run every op.</param>
+    /// <param name="primary">The backend that runs the steps it has kernels for; it must be able to bind a graph partially and run a plan in ranges of steps (the CUDA and host backends can).</param>
+    /// <param name="secondary">The backend that runs the rest; it must run every op and run a plan in ranges of steps (the host backends do).</param>
     public HybridBackend(IBackend primary, IBackend secondary)
     {
         _primary = primary as IPartialBackend ?? throw new ArgumentException($"the {primary.Name} backend cannot bind a graph partially", nameof(primary));

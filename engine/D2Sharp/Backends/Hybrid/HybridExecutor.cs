@@ -4,14 +4,16 @@ using D2Sharp.Memory;
 namespace D2Sharp.Backends.Hybrid;
 
 /// <summary>
-/// Runs a split plan: the primary part, then the crossing values copied into the secondary part,
-/// then the secondary part. The copy buffers are made here, and the plan constants the secondary
-/// part needs are handed over once, so a run allocates nothing.
+/// Runs a split plan (<see cref="PlanSplit"/>): segment after segment, each a range of steps of its
+/// side's executor, the values crossing into a segment copied just before it through buffers made
+/// here. The plan constants the secondary needs are handed over once, so a run allocates nothing.
 /// </summary>
 internal sealed class HybridExecutor : IPlanExecutor
 {
-    private readonly IPlanExecutor _primary, _secondary;
-    private readonly (int From, int To, byte[] Buffer)[] _crossing;
+    private readonly IStepRangeExecutor _primary, _secondary;
+    private readonly (IStepRangeExecutor Executor, int First, int End)[] _segments;
+    /// <summary>Per segment, the copies to make before it runs.</summary>
+    private readonly (IPlanExecutor From, int Output, IPlanExecutor To, int Input, byte[] Buffer)[][] _copies;
     private readonly int[] _primaryInputs, _secondaryInputs;
     private readonly (IPlanExecutor Executor, int Index)[] _outputs;
     private readonly int[] _primaryStepOf, _secondaryStepOf;
@@ -20,11 +22,14 @@ internal sealed class HybridExecutor : IPlanExecutor
     public HybridExecutor(ExecutionPlan plan, PlanSplit split, IPlanExecutor primary, IPlanExecutor secondary)
     {
         Plan = plan;
-        _primary = primary;
-        _secondary = secondary;
+        _primary = Ranged(primary);
+        _secondary = Ranged(secondary);
         var front = primary.Plan;
         var rest = secondary.Plan;
-        _crossing = split.Crossing.Select(v => (front.OutputIndex(v.Name), rest.InputIndex(v.Name), new byte[Bytes(plan, v)])).ToArray();
+        _segments = split.Segments.Select(s => (s.OnPrimary ? _primary : _secondary, s.First, s.End)).ToArray();
+        _copies = split.Segments.Select((_, k) => split.Crossings.Where(c => c.BeforeSegment == k).Select(c => c.ToPrimary
+            ? ((IPlanExecutor)secondary, rest.OutputIndex(c.Value.Name), primary, front.InputIndex(c.Value.Name), new byte[Bytes(plan, c.Value)])
+            : (primary, front.OutputIndex(c.Value.Name), secondary, rest.InputIndex(c.Value.Name), new byte[Bytes(plan, c.Value)])).ToArray()).ToArray();
         foreach (var v in split.CrossingConstants)
         {
             var buffer = new byte[Bytes(plan, v)];
@@ -32,13 +37,16 @@ internal sealed class HybridExecutor : IPlanExecutor
             secondary.SetInput(rest.InputIndex(v.Name), buffer);
         }
         _primaryInputs = plan.Inputs.Select(v => front.InputIndex(v.Name)).ToArray();
-        _secondaryInputs = plan.Inputs.Select(v => split.SecondaryInputs.Contains(v) ? rest.InputIndex(v.Name) : -1).ToArray();
+        _secondaryInputs = plan.Inputs.Select(v => rest.Inputs.Contains(v) ? rest.InputIndex(v.Name) : -1).ToArray();
         _outputs = plan.Outputs.Select(o => IndexOf(rest, o.Value) is int i and >= 0 ? (secondary, i) : (primary, IndexOf(front, o.Value))).ToArray();
         var stepOf = plan.Steps.Select((node, i) => (node, i)).ToDictionary(s => s.node, s => s.i);
         _primaryStepOf = front.Steps.Select(n => stepOf[n]).ToArray();
         _secondaryStepOf = rest.Steps.Select(n => stepOf[n]).ToArray();
         _stepTimes = new TimeSpan[plan.Steps.Count];
     }
+
+    private static IStepRangeExecutor Ranged(IPlanExecutor executor) => executor as IStepRangeExecutor
+        ?? throw new ArgumentException($"{executor.GetType().Name} cannot run a plan in segments");
 
     public ExecutionPlan Plan { get; }
 
@@ -70,13 +78,16 @@ internal sealed class HybridExecutor : IPlanExecutor
 
     public void Run(CancellationToken cancellation = default)
     {
-        _primary.Run(cancellation);
-        foreach (var (from, to, buffer) in _crossing)
+        for (int k = 0; k < _segments.Length; k++)
         {
-            _primary.GetOutput(from, buffer);
-            _secondary.SetInput(to, buffer);
+            foreach (var (from, output, to, input, buffer) in _copies[k])
+            {
+                from.GetOutput(output, buffer);
+                to.SetInput(input, buffer);
+            }
+            var (executor, first, end) = _segments[k];
+            executor.Run(first, end, cancellation);
         }
-        _secondary.Run(cancellation);
         if (!RecordStepTimes) return;
         for (int i = 0; i < _primaryStepOf.Length; i++) _stepTimes[_primaryStepOf[i]] = _primary.StepTimes[i];
         for (int i = 0; i < _secondaryStepOf.Length; i++) _stepTimes[_secondaryStepOf[i]] = _secondary.StepTimes[i];

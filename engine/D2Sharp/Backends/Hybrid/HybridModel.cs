@@ -24,14 +24,14 @@ internal sealed class HybridModel(HybridBackend backend, IBoundModel primary, IB
         var split = PlanSplit.Of(plan, backend.Primary);
         if (split == null) return primary.Prepare(plan);
         if (split.Primary == null) return secondary.Prepare(plan);
-        var front = primary.Prepare(split.Primary);
+        var primaryPart = primary.Prepare(split.Primary);
         try
         {
-            return new HybridExecutor(plan, split, front, secondary.Prepare(split.Secondary));
+            return new HybridExecutor(plan, split, primaryPart, secondary.Prepare(split.Secondary));
         }
         catch
         {
-            front.Dispose();
+            primaryPart.Dispose();
             throw;
         }
     }

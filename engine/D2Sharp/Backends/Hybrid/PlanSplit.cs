@@ -1,49 +1,161 @@
 using D2Sharp.Graph;
+using D2Sharp.Ops;
 
 namespace D2Sharp.Backends.Hybrid;
 
 /// <summary>
-/// A plan cut in two: <see cref="Primary"/> runs the longest front part the primary backend has
-/// kernels for (a step goes there when the backend runs its op and every input comes from the
-/// plan's inputs, its constants or an earlier primary step); <see cref="Secondary"/> runs the
-/// rest, fed with <see cref="Crossing"/>, the primary's values that secondary steps read, and with
-/// the plan inputs they read. Plan constants the rest needs (anchor grids) are computed by the
-/// primary once and handed over once (<see cref="CrossingConstants"/>). Null primary plan: the
-/// backend runs none of the front.
+/// A plan cut into segments that alternate between the primary backend (the GPU) and the
+/// secondary (the CPU), run in order. A step goes to the primary when the primary has a kernel
+/// for its op; it joins the earliest segment of its side that comes after every segment producing
+/// a value it reads (plan inputs and plan constants are there from the start). So segment 0 is
+/// the longest front the primary runs (the backbone, the RPN head), segment 1 what then needs the
+/// CPU (top-k, NMS), segment 2 what the GPU runs on its results (ROIAlign, the box head's FC
+/// layers), and so on; with one change of side this is the plain front/rest split.
+/// <para>
+/// Each side runs ONE plan (<see cref="Primary"/>, <see cref="Secondary"/>) holding all its steps,
+/// ordered segment by segment, and runs one range of its steps per segment
+/// (<see cref="Segments"/>): the values a side produces for a later segment of its own (the FPN
+/// maps ROIAlign reads) stay where they are in its arena, never copied, and a bound model's plans
+/// share one arena, so separate plans per segment would overwrite each other's values. A value
+/// produced on one side and read on the other is an output of the producer's plan and an input
+/// of the reader's (an input keeps its memory for the whole run), copied before the first
+/// segment that reads it (<see cref="Crossings"/>). Plan constants (anchor grids) are computed by
+/// the primary and handed to the secondary once (<see cref="CrossingConstants"/>); a primary
+/// without kernels for all of them, or one that cannot run the plan's first steps, leaves the
+/// whole plan to the secondary.
+/// </para>
+/// <para>
+/// Against ping-pong: every crossing costs two copies over PCIe and, for feature maps, two layout
+/// conversions, so a primary segment after the first stays on the primary only when it holds a
+/// step worth that: one doing multiply-accumulates (convolutions, linear layers) or pooling boxes
+/// from feature maps (ROIAlign/ROIPool read the FPN maps, which live on the primary: pooling there
+/// avoids copying them). A later primary segment of cheap steps only (a ReLU, an add between two
+/// CPU steps) is given to the secondary, and the segments are formed again.
+/// </para>
 /// </summary>
-internal sealed record PlanSplit(ExecutionPlan? Primary, ExecutionPlan Secondary, IReadOnlyList<Value> Crossing,
-    IReadOnlyList<Value> CrossingConstants, IReadOnlyList<Value> SecondaryInputs)
+internal sealed class PlanSplit
 {
-    /// <summary>The split of <paramref name="plan"/>, or null when <paramref name="primary"/> runs all of it.</summary>
+    private PlanSplit(ExecutionPlan? primary, ExecutionPlan secondary, IReadOnlyList<Segment> segments, IReadOnlyList<Crossing> crossings,
+        IReadOnlyList<Value> crossingConstants)
+    {
+        Primary = primary; Secondary = secondary; Segments = segments; Crossings = crossings; CrossingConstants = crossingConstants;
+    }
+
+    /// <summary>The primary's steps, segment by segment; null when the primary runs none of the plan.</summary>
+    public ExecutionPlan? Primary { get; }
+    /// <summary>The secondary's steps, segment by segment (the whole plan when <see cref="Primary"/> is null).</summary>
+    public ExecutionPlan Secondary { get; }
+    /// <summary>The segments in run order: even ones on the primary, odd ones on the secondary.</summary>
+    public IReadOnlyList<Segment> Segments { get; }
+    /// <summary>The values copied from one side to the other in every run.</summary>
+    public IReadOnlyList<Crossing> Crossings { get; }
+    /// <summary>Plan constants the secondary reads: computed by the primary, handed over once per plan.</summary>
+    public IReadOnlyList<Value> CrossingConstants { get; }
+
+    /// <summary>The plan inputs the secondary reads.</summary>
+    public IEnumerable<Value> SecondaryInputs => Secondary.Inputs.Where(v => v.Producer == null);
+
+    /// <summary>
+    /// The split of <paramref name="plan"/>, or null when <paramref name="primary"/> runs all of it
+    /// (and its constants).
+    /// </summary>
     public static PlanSplit? Of(ExecutionPlan plan, IBackend primary)
     {
-        var graph = plan.Graph;
-        var onPrimary = new HashSet<Value>(plan.Inputs);
-        var front = new HashSet<Node>();
-        bool constantsOk = plan.ShapeOnlyNodes.All(n => primary.Supports(n.Op, out _));
+        if (!plan.ShapeOnlyNodes.All(n => primary.Supports(n.Op, out _))) return AllOnSecondary(plan);
+        var onPrimary = plan.Steps.Where(n => primary.Supports(n.Op, out _)).ToHashSet();
+        Dictionary<Node, int> segmentOf;
+        while (true)
+        {
+            segmentOf = Assign(plan, onPrimary);
+            var idle = segmentOf.Where(s => s.Value >= 2 && s.Value % 2 == 0).GroupBy(s => s.Value, s => s.Key)
+                .Where(g => !g.Any(n => IsWorthACrossing(plan, n))).SelectMany(g => g).ToList();
+            if (idle.Count == 0) break;
+            onPrimary.ExceptWith(idle);
+        }
+        if (!segmentOf.ContainsValue(0)) return AllOnSecondary(plan);
+        if (segmentOf.Values.All(s => s == 0)) return null;
+
+        // Where each crossing value is first needed on the other side.
+        var producedIn = plan.Steps.SelectMany(n => n.Outputs.Select(v => (v, Segment: segmentOf[n]))).ToDictionary(p => p.v, p => p.Segment);
+        var crossings = new Dictionary<(Value, bool), int>();
+        var constantsRead = new List<Value>();
         foreach (var node in plan.Steps)
         {
-            if (!primary.Supports(node.Op, out _)) continue;
-            if (!node.Reads.All(v => onPrimary.Contains(v) || (constantsOk && plan.IsPlanConstant(v)))) continue;
-            front.Add(node);
-            foreach (var v in node.Outputs) onPrimary.Add(v);
+            int segment = segmentOf[node];
+            foreach (var v in node.Reads)
+            {
+                if (producedIn.TryGetValue(v, out int from) && from % 2 != segment % 2)
+                {
+                    var key = (v, segment % 2 == 0);
+                    crossings[key] = Math.Min(crossings.GetValueOrDefault(key, int.MaxValue), segment);
+                }
+                else if (segment % 2 == 1 && plan.IsPlanConstant(v) && !constantsRead.Contains(v)) constantsRead.Add(v);
+            }
         }
-        if (front.Count == plan.Steps.Count && constantsOk) return null;
-        var rest = plan.Steps.Where(n => !front.Contains(n)).ToList();
-        var shape = plan.Inputs.Select(v => (v, plan.ShapeOf(v))).ToList();
-        if (front.Count == 0 || !constantsOk)
-            return new PlanSplit(null, plan, [], [], plan.Inputs);
+        var crossing = crossings.Select(c => new Crossing(c.Key.Item1, c.Key.Item2, c.Value)).OrderBy(c => c.BeforeSegment).ToList();
+        bool OnPrimarySide(Value v) => !producedIn.TryGetValue(v, out int s) || s % 2 == 0;  // plan inputs and constants: the primary's
+        var secondaryReads = plan.Steps.Where(n => segmentOf[n] % 2 == 1).SelectMany(n => n.Reads).ToHashSet();
 
-        var readByRest = rest.SelectMany(n => n.Reads).ToHashSet();
-        var restOutputs = plan.Outputs.Where(o => !onPrimary.Contains(o.Value) && !plan.IsPlanConstant(o.Value)).Select(o => o.Value).ToList();
-        var crossing = front.SelectMany(n => n.Outputs).Where(readByRest.Contains).ToList();
-        var crossingConstants = plan.ShapeOnlyNodes.SelectMany(n => n.Outputs).Where(readByRest.Contains).ToList();
-        var secondaryInputs = plan.Inputs.Where(readByRest.Contains).ToList();
-        var frontOutputs = plan.Outputs.Select(o => o.Value).Where(v => !restOutputs.Contains(v))
-            .Concat(crossing).Concat(crossingConstants).Distinct().ToList();
-        var primaryPlan = ExecutionPlan.Create(graph, shape, frontOutputs);
-        var secondaryPlan = ExecutionPlan.Create(graph,
-            crossing.Concat(crossingConstants).Concat(secondaryInputs).Select(v => (v, plan.ShapeOf(v))).ToList(), restOutputs);
-        return new PlanSplit(primaryPlan, secondaryPlan, crossing, crossingConstants, secondaryInputs);
+        var primaryFeeds = plan.Inputs.Concat(crossing.Where(c => c.ToPrimary).Select(c => c.Value));
+        var primaryOutputs = plan.Outputs.Select(o => o.Value).Where(OnPrimarySide)
+            .Concat(crossing.Where(c => !c.ToPrimary).Select(c => c.Value)).Concat(constantsRead);
+        var secondaryFeeds = plan.Inputs.Where(secondaryReads.Contains).Concat(crossing.Where(c => !c.ToPrimary).Select(c => c.Value)).Concat(constantsRead);
+        var secondaryOutputs = plan.Outputs.Select(o => o.Value).Where(v => !OnPrimarySide(v)).Concat(crossing.Where(c => c.ToPrimary).Select(c => c.Value));
+        int Rank(Node n) => segmentOf[n];
+        var primaryPlan = SidePlan(plan, primaryFeeds, primaryOutputs, Rank);
+        var secondaryPlan = SidePlan(plan, secondaryFeeds, secondaryOutputs, Rank);
+
+        var segments = new List<Segment>();
+        for (int s = 0; segmentOf.ContainsValue(s); s++)
+        {
+            var side = s % 2 == 0 ? primaryPlan : secondaryPlan;
+            int first = IndexOf(side.Steps, n => segmentOf[n] == s), end = first;
+            while (end < side.Steps.Count && segmentOf[side.Steps[end]] == s) end++;
+            segments.Add(new Segment(s % 2 == 0, first, end));
+        }
+        if (segments.Sum(s => s.End - s.First) != plan.Steps.Count)
+            throw new InvalidOperationException("splitting the plan lost or duplicated steps");
+        return new PlanSplit(primaryPlan, secondaryPlan, segments, crossing, constantsRead);
     }
+
+    /// <summary>Steps worth a copy to the primary and back (see the class comment).</summary>
+    private static bool IsWorthACrossing(ExecutionPlan plan, Node node) => plan.MacsOf(node) > 0 || node.Op is RoiPooler;
+
+    /// <summary>
+    /// Each step's segment: the earliest of its side (even: primary, odd: secondary) not before the
+    /// segment of any value it reads. Plan inputs and constants count as segment −1.
+    /// </summary>
+    private static Dictionary<Node, int> Assign(ExecutionPlan plan, HashSet<Node> onPrimary)
+    {
+        var produced = new Dictionary<Value, int>();
+        var segmentOf = new Dictionary<Node, int>();
+        foreach (var node in plan.Steps)
+        {
+            int ready = node.Reads.Select(v => produced.GetValueOrDefault(v, -1)).DefaultIfEmpty(-1).Max();
+            int segment = Math.Max(ready, 0);
+            if (segment % 2 != (onPrimary.Contains(node) ? 0 : 1)) segment++;
+            segmentOf[node] = segment;
+            foreach (var v in node.Outputs) produced[v] = segment;
+        }
+        return segmentOf;
+    }
+
+    private static ExecutionPlan SidePlan(ExecutionPlan plan, IEnumerable<Value> feeds, IEnumerable<Value> outputs, Func<Node, int> rank) =>
+        ExecutionPlan.Create(plan.Graph, feeds.Distinct().Select(v => (v, plan.ShapeOf(v))).ToList(), outputs.Distinct().ToList(), rank);
+
+    private static int IndexOf(IReadOnlyList<Node> steps, Func<Node, bool> match)
+    {
+        for (int i = 0; i < steps.Count; i++)
+            if (match(steps[i])) return i;
+        return -1;
+    }
+
+    private static PlanSplit AllOnSecondary(ExecutionPlan plan) =>
+        new(null, plan, [new Segment(false, 0, plan.Steps.Count)], [], []);
 }
+
+/// <summary>Steps [<see cref="First"/>, <see cref="End"/>) of one side's plan.</summary>
+internal readonly record struct Segment(bool OnPrimary, int First, int End);
+
+/// <summary>A value produced on one side and read on the other, copied before segment <see cref="BeforeSegment"/> of every run.</summary>
+internal readonly record struct Crossing(Value Value, bool ToPrimary, int BeforeSegment);

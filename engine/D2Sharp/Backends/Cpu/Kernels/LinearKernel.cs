@@ -32,8 +32,8 @@ internal sealed class LinearKernel(CpuIsa isa) : HostKernel
         return new PackedConvWeights(new NodeWeights(ordered, w.Bias), op.OutFeatures, op.InFeatures, 1, 1, 2 * CpuIsas.VectorWidth(isa));
     }
 
-    /// <summary>Weight columns from PyTorch's (C, H·W) flattening to NHWC's (H·W, C).</summary>
-    private static float[] ToPixelMajor(float[] weight, int outFeatures, int channels)
+    /// <summary>Weight columns from PyTorch's (C, H·W) flattening to NHWC's (H·W, C); the CUDA backend's Linear uses it too.</summary>
+    internal static float[] ToPixelMajor(float[] weight, int outFeatures, int channels)
     {
         int inFeatures = weight.Length / outFeatures, plane = inFeatures / channels;
         var result = new float[weight.Length];
