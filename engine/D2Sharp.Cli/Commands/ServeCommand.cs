@@ -154,6 +154,7 @@ internal sealed class ServeCommand : Command
         .AddFilter("Microsoft", LogLevel.Warning)
         .AddFilter("Grpc", LogLevel.Warning)
         .AddFilter("Orleans", LogLevel.Warning)
+        .AddFilter("Polly", LogLevel.Warning) // Orleans' placement retries log every attempt at Information
         .AddSimpleConsole(console => console.SingleLine = true)
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
