@@ -179,20 +179,27 @@ public sealed class InferenceSession : IDisposable
     public InferenceResult Run(IReadOnlyList<Image> images, CancellationToken cancellation)
     {
         var resized = images.Select(Resize).ToArray();
-        using (_gate.Enter())
-        {
-            var (executor, elapsed) = RunImages(resized, cancellation);
-            return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), images.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
-        }
+        using (_gate.Enter()) return RunResized(images, resized, cancellation);
     }
 
     /// <summary>
-    /// <see cref="Run(IReadOnlyList{Image}, CancellationToken)"/> on a thread-pool thread. Runs on one
-    /// session still take turns (a waiting call holds its pool thread); use a session per concurrent
-    /// caller for parallel throughput.
+    /// <see cref="Run(IReadOnlyList{Image}, CancellationToken)"/> on the thread pool. Runs on one
+    /// session take turns in the order they were called; a call waiting for its turn holds no
+    /// thread, and <paramref name="cancellation"/> also withdraws it from the queue. Use a session
+    /// per concurrent caller for parallel throughput.
     /// </summary>
     public Task<InferenceResult> RunAsync(IReadOnlyList<Image> images, CancellationToken cancellation = default) =>
-        Task.Run(() => Run(images, cancellation), cancellation);
+        Task.Run(async () =>
+        {
+            var resized = images.Select(Resize).ToArray();
+            using (await _gate.EnterAsync(cancellation).ConfigureAwait(false)) return RunResized(images, resized, cancellation);
+        }, cancellation);
+
+    private InferenceResult RunResized(IReadOnlyList<Image> images, Image[] resized, CancellationToken cancellation)
+    {
+        var (executor, elapsed) = RunImages(resized, cancellation);
+        return Collect(executor, resized.Select(im => (im.Height, im.Width)).ToArray(), images.Select(im => (im.Height, im.Width)).ToArray(), elapsed);
+    }
 
     /// <summary>
     /// As <see cref="Run(IReadOnlyList{Image})"/>, writing only the outputs bound in
@@ -224,17 +231,22 @@ public sealed class InferenceSession : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled between two of the plan's ops.</exception>
     public InferenceResult RunNormalized(Tensor input, CancellationToken cancellation = default)
     {
-        using (_gate.Enter())
-        {
-            var (executor, elapsed) = RunTensor(input, cancellation);
-            var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
-            return Collect(executor, sizes, sizes, elapsed);
-        }
+        using (_gate.Enter()) return RunNormalizedInTurn(input, cancellation);
     }
 
-    /// <summary><see cref="RunNormalized"/> on a thread-pool thread (runs on one session take turns).</summary>
+    /// <summary><see cref="RunNormalized"/> on the thread pool; runs on one session take turns, and a call waiting for its turn holds no thread.</summary>
     public Task<InferenceResult> RunNormalizedAsync(Tensor input, CancellationToken cancellation = default) =>
-        Task.Run(() => RunNormalized(input, cancellation), cancellation);
+        Task.Run(async () =>
+        {
+            using (await _gate.EnterAsync(cancellation).ConfigureAwait(false)) return RunNormalizedInTurn(input, cancellation);
+        }, cancellation);
+
+    private InferenceResult RunNormalizedInTurn(Tensor input, CancellationToken cancellation)
+    {
+        var (executor, elapsed) = RunTensor(input, cancellation);
+        var sizes = Enumerable.Repeat((input.Shape[2], input.Shape[3]), input.Shape[0]).ToArray();
+        return Collect(executor, sizes, sizes, elapsed);
+    }
 
     /// <summary>As <see cref="RunNormalized"/>, writing the bound outputs into the caller's buffers; allocates nothing after the first run at a size.</summary>
     /// <exception cref="NonFiniteInputException">The tensor holds NaN or ±infinity and <see cref="AllowNonFiniteInputs"/> is false.</exception>
