@@ -39,8 +39,25 @@ public class HybridBackendTests
     /// <summary>The ops the CUDA backend had first.</summary>
     private sealed class BackboneOnlyCpu() : PartialCpu("backbone-only", BackboneOps);
 
-    /// <summary>The ops the CUDA backend has now: the backbone's, ROIAlign and the linear layers.</summary>
-    private sealed class HeadsCpu() : PartialCpu("backbone-and-heads", [.. BackboneOps, typeof(RoiAlign), typeof(Linear)]);
+    /// <summary>
+    /// The ops the CUDA backend has now: the backbone's, ROIAlign, the linear layers, the C4 head's
+    /// mean, the mask and keypoint heads' deconvolutions and the cascade's box refinement.
+    /// </summary>
+    private sealed class HeadsCpu() : PartialCpu("backbone-and-heads",
+        [.. BackboneOps, typeof(RoiAlign), typeof(Linear), typeof(SpatialMean), typeof(ConvTranspose2d), typeof(RefineBoxes)]);
+
+    /// <summary>The CUDA backend's op set without <paramref name="left"/>: what <c>--device cuda</c> split before those kernels existed.</summary>
+    private sealed class CudaWithout(params Type[] left) : IBackend
+    {
+        private readonly CudaBackend _cuda = new();
+        public string Name => "cuda-without-" + string.Join("-", left.Select(t => t.Name));
+        public bool Supports(Op op, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+        {
+            reason = left.Contains(op.GetType()) ? $"{op.Kind} left out" : null;
+            return reason == null && _cuda.Supports(op, out reason);
+        }
+        public IBoundModel Bind(ModelGraph graph, ModelWeights weights) => throw new NotSupportedException("only splits plans");
+    }
 
     private static InferenceSession Open(string fixture, IBackend backend)
     {
@@ -125,10 +142,51 @@ public class HybridBackendTests
     {
         var split = PlanSplit.Of(SmallPlan(fixture).Plan, new CudaBackend())!;
         var onCpu = split.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
-        Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean"));
+        Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean")
+            .And.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes"));
         if (split.Primary!.Steps.Any(n => n.Op is RoiAlign))
             Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(3));
         TestContext.Out.WriteLine($"{fixture}: {split.Segments.Count} segments; on the CPU: {string.Join(", ", onCpu.Order())}");
+    }
+
+    /// <summary>
+    /// The deconvolutions and the cascade's box refinement on the GPU: the mask and keypoint heads
+    /// no longer cross to the CPU for their upsampling, and the cascade's stages run in one GPU
+    /// segment (RefineBoxes joins the segment of the box predictor whose deltas it reads, and the
+    /// next stage's pooling joins it). Never more segments than without those kernels; the segment
+    /// counts before → after are written to the test output.
+    /// </summary>
+    [TestCaseSource(nameof(DetectionFixtures))]
+    public void TheDeconvolutionsAndTheCascadesRefinementKeepTheHeadsOnTheGpu(string fixture)
+    {
+        var plan = SmallPlan(fixture).Plan;
+        var before = PlanSplit.Of(plan, new CudaWithout(typeof(ConvTranspose2d), typeof(RefineBoxes)))!;
+        var after = PlanSplit.Of(plan, new CudaBackend())!;
+        TestContext.Out.WriteLine($"{fixture}: {before.Segments.Count} → {after.Segments.Count} segments");
+        var onCpu = after.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
+        Assert.That(onCpu, Does.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes"));
+        Assert.That(after.Segments, Has.Count.LessThanOrEqualTo(before.Segments.Count));
+        Assert.That(plan.Steps.Where(n => n.Op is ConvTranspose2d).Select(n => n.SlotCount), Has.All.Not.Null,
+            "the deconvolutions run on the ROI heads' slots: the CUDA executor zeroes their unused rows after them");
+        foreach (var deconv in plan.Steps.Where(n => n.Op is ConvTranspose2d))
+        {
+            Assert.That(before.Crossings.Select(c => c.Value), Does.Contain(deconv.Inputs[0]));
+            Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(deconv.Inputs[0]), "the head's last conv map stays on the GPU");
+        }
+        // The mask head's predictor (a conv) follows its deconvolution: one GPU segment now. The keypoint
+        // head's bilinear 2× upsampling still runs on the CPU, so it keeps its segments, but what crosses
+        // is the deconvolution's 17-channel output instead of its 512-channel input.
+        if (plan.Steps.Any(n => n.Op is MaskRcnnInference))
+            Assert.That(after.Segments, Has.Count.LessThan(before.Segments.Count), "the mask head stays on the GPU up to its logits");
+        if (fixture == "det_cascade_mask_rcnn_r50_fpn")
+        {
+            // backbone + RPN head | proposals | the three stages | box inference | mask head | mask inference
+            Assert.That(before.Segments, Has.Count.EqualTo(12));
+            Assert.That(after.Segments, Has.Count.EqualTo(6));
+            Assert.That(before.Crossings.Where(c => c.ToPrimary).Select(c => c.Value.Name), Does.Contain("box_stage1_proposals"));
+            Assert.That(after.Crossings.Where(c => c.ToPrimary).Select(c => c.Value.Name), Has.None.StartsWith("box_stage"),
+                "the stages' proposals stay on the GPU (the last stage's cross once, to the box inference)");
+        }
     }
 
     [Test]

@@ -36,6 +36,14 @@ internal static class KernelAssert
                 Assert.Fail($"{what}: element {i} is {actual[i]}, expected {expected[i]}");
     }
 
+    /// <summary>A float32 tensor of values drawn uniformly from [−1, 1).</summary>
+    public static Tensor Uniform(Random rng, int[] shape)
+    {
+        var t = new Tensor(shape);
+        for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        return t;
+    }
+
     /// <summary>The harness cases of one op type.</summary>
     public static IEnumerable<TestCaseData> CasesOf<TOp>() =>
         OpCases.All().Where(c => c.Op is TOp).Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));

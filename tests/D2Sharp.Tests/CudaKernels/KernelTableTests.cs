@@ -49,6 +49,8 @@ public partial class KernelTableTests
         (nameof(RoiAlignParams), Unsafe.SizeOf<RoiAlignParams>()),
         (nameof(ZeroSlotsParams), Unsafe.SizeOf<ZeroSlotsParams>()),
         (nameof(SpatialMeanParams), Unsafe.SizeOf<SpatialMeanParams>()),
+        (nameof(ConvTranspose2dParams), Unsafe.SizeOf<ConvTranspose2dParams>()),
+        (nameof(RefineBoxesParams), Unsafe.SizeOf<RefineBoxesParams>()),
     ];
 
     [Test]

@@ -12,14 +12,8 @@ namespace D2Sharp.Tests.CudaKernels;
 /// without the half-pixel shift. The output starts as NaN, so every element must be written.
 /// </summary>
 [TestFixture]
-public class RoiAlignKernelTests
+public class RoiAlignKernelTests : ExactKernelTests<RoiAlign>
 {
-    private static IEnumerable<TestCaseData> HarnessCases() => KernelAssert.CasesOf<RoiAlign>();
-
-    [TestCaseSource(nameof(HarnessCases))]
-    public void MatchesTheReference(OpCase c) =>
-        KernelAssert.Exact(Run((RoiAlign)c.Op, c.Inputs), KernelAssert.Expected(c).Data, c.Name);
-
     // (channels, levels, size, sampling, aligned, counts)
     [TestCase(37, 4, 7, 0, true, new[] { 9, 4 })]
     [TestCase(5, 1, 3, 2, true, new[] { 3, 0 })]
@@ -30,7 +24,7 @@ public class RoiAlignKernelTests
         const int n = 2, slots = 9, imageH = 120, imageW = 88;
         var rng = new Random(channels * 31 + levels);
         var scales = Enumerable.Range(0, levels).Select(l => 1f / (4 << l)).ToArray();
-        var maps = scales.Select(s => Random(rng, [n, channels, (int)Math.Ceiling(imageH * s), (int)Math.Ceiling(imageW * s)])).ToArray();
+        var maps = scales.Select(s => KernelAssert.Uniform(rng, [n, channels, (int)Math.Ceiling(imageH * s), (int)Math.Ceiling(imageW * s)])).ToArray();
         var boxes = new Tensor([n, slots, 4]);
         for (int i = 0; i < n * slots; i++)
         {
@@ -49,18 +43,11 @@ public class RoiAlignKernelTests
         var op = new RoiAlign { Scales = scales, OutputSize = size, SamplingRatio = sampling, Aligned = aligned };
         Tensor[] inputs = [.. maps, boxes, new Tensor([n], counts)];
         var expected = OpRunner.RunSingle(KernelAssert.Reference, op, inputs);
-        KernelAssert.Exact(Run(op, inputs), expected, $"C={channels} levels={levels} size={size} sampling={sampling} aligned={aligned}");
-    }
-
-    private static Tensor Random(Random rng, int[] shape)
-    {
-        var t = new Tensor(shape);
-        for (int i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
-        return t;
+        KernelAssert.Exact(Run(op, inputs, new Dictionary<string, Tensor>()), expected, $"C={channels} levels={levels} size={size} sampling={sampling} aligned={aligned}");
     }
 
     /// <summary>d2_roi_align on the host: NHWC maps in, the NCHW pooled rows out.</summary>
-    private static float[] Run(RoiAlign op, Tensor[] inputs)
+    private protected override float[] Run(RoiAlign op, Tensor[] inputs, IReadOnlyDictionary<string, Tensor> parameters)
     {
         var buffers = inputs.Take(op.Levels).Select(m => HostBuffer.Of<float>(Nhwc.FromNchw(m))).ToList();
         try

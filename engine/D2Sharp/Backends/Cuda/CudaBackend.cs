@@ -34,8 +34,9 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
     /// <summary>
     /// This backend's kernel of each op type: the backbone's, and of the heads the ones that cost
     /// (ROIAlign, the box head's linear layers and the C4 head's mean, the mask and keypoint heads'
-    /// convolutions). Top-k, NMS, box decoding, ConvTranspose2d and the final inference ops run on
-    /// the CPU (a HybridBackend's segments).
+    /// convolutions and deconvolutions) or that keep a head on the GPU (the cascade's box
+    /// refinement between its stages). Top-k, NMS, box decoding, the keypoint head's bilinear
+    /// upsampling and the final inference ops run on the CPU (a HybridBackend's segments).
     /// </summary>
     internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
     {
@@ -51,6 +52,8 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         [typeof(RoiAlign)] = new RoiAlignKernel(),
         [typeof(Linear)] = new LinearKernel(),
         [typeof(SpatialMean)] = new SpatialMeanKernel(),
+        [typeof(ConvTranspose2d)] = new ConvTranspose2dKernel(),
+        [typeof(RefineBoxes)] = new RefineBoxesKernel(),
     };
 
     /// <inheritdoc/>

@@ -159,3 +159,30 @@ internal struct SpatialMeanParams
     public long Rows;
     public int Plane, C;
 }
+
+/// <summary>conv_transpose2d.cu, 80 bytes; Bias may be 0 (absent).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ConvTranspose2dParams
+{
+    public ulong X;
+    public ulong Weight;
+    public ulong Bias;
+    public ulong Y;
+    public int N, H, W, Cin, Cout, Ho, Wo;
+    public int Kernel, Stride, Padding, Relu;
+    private readonly int _pad;
+}
+
+/// <summary>refine_boxes.cu, 72 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct RefineBoxesParams
+{
+    public ulong Deltas;
+    public ulong Boxes;
+    public ulong Counts;
+    public ulong Sizes;
+    public ulong Y;
+    public fixed float Weights[4];
+    public float ScaleClamp;
+    public int N, P;
+}

@@ -27,6 +27,12 @@ internal static class LaunchShapes
     /// <summary>d2_roi_align: a thread per element of the pooled [N·P, S, S, C] output.</summary>
     public static (uint Grid, uint Block) RoiAlign(int n, int p, int size, int c) => Elementwise((long)n * p * size * size * c);
 
+    /// <summary>d2_conv_transpose2d: a thread per element of the NHWC [N, Ho, Wo, Cout] output.</summary>
+    public static (uint Grid, uint Block) ConvTranspose2d(int n, int ho, int wo, int cout) => Elementwise((long)n * ho * wo * cout);
+
+    /// <summary>d2_refine_boxes: a thread per box of the [N, P, 4] boxes.</summary>
+    public static (uint Grid, uint Block) RefineBoxes(int n, int p) => Elementwise((long)n * p);
+
     /// <summary>d2_zero_unused_slots: a thread per element of the [images·slots, row] value.</summary>
     public static (uint Grid, uint Block) ZeroUnusedSlots(int images, int slots, long rowElements) => Elementwise(images * (long)slots * rowElements);
 

@@ -30,7 +30,11 @@ namespace D2Sharp.Backends.Hybrid;
 /// step worth that: one doing multiply-accumulates (convolutions, linear layers) or pooling boxes
 /// from feature maps (ROIAlign/ROIPool read the FPN maps, which live on the primary: pooling there
 /// avoids copying them). A later primary segment of cheap steps only (a ReLU, an add between two
-/// CPU steps) is given to the secondary, and the segments are formed again.
+/// CPU steps) is given to the secondary, and the segments are formed again. RefineBoxes (the
+/// cascade's box refinement between stages) does not count: it is a few float operations per box,
+/// and it never needs to, since it reads the deltas of the box predictor before it and feeds the
+/// pooling after it, so it joins their primary segment and spares the proposals a crossing to the
+/// CPU and back between stages; alone (a box predictor on the CPU) it would be worth no crossing.
 /// </para>
 /// </summary>
 internal sealed class PlanSplit
