@@ -30,7 +30,9 @@ internal static class CommandTree
         if (root.Name != Cli.Name) root.Aliases.Add(Cli.Name);
         // --help and -h (System.CommandLine adds -? and /h, which only crowd the completions).
         root.Options.Remove(root.Options.OfType<HelpOption>().Single());
-        root.Options.Add(new HelpOption("--help", "-h"));
+        var help = new HelpOption("--help", "-h");
+        help.Action = new RootHelp((HelpAction)help.Action!);
+        root.Options.Add(help);
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
         root.Options.Add(verbose);
         root.SetAction(result =>

@@ -253,6 +253,20 @@ public class CliTests
         Assert.That(stdout, Does.Contain($"Usage:\n  d2sharp {group} [command] [options]").And.Match($@"\n  {command} +\S"));
     }
 
+    [Test]
+    public void TheRootHelpListsEveryCommandAndOptionInALineEach()
+    {
+        var (code, stdout, stderr) = Run("--help");
+        Assert.That(code, Is.Zero, stderr);
+        var root = D2Sharp.Cli.CommandTree.Create(new System.CommandLine.Option<bool>("--verbose"));
+        var lines = stdout.Split('\n');
+        foreach (var command in root.Subcommands)
+            Assert.That(lines.Count(l => l.StartsWith($"  {command.Name} ", StringComparison.Ordinal)), Is.EqualTo(1), command.Name);
+        foreach (var option in root.Options)
+            Assert.That(stdout, Does.Contain(option.Name), "the hand-written options list must follow the root's options");
+        Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(120), "one line per command, not its whole description");
+    }
+
     [TestCase("run", "--min-score <S>", "[default: 0.5]")]
     [TestCase("bench", "--size <HxW> (REQUIRED)", "[default: 10]")]
     [TestCase("serve", "--model <NAME=CONFIG[,weights=W]>", "repeat for several models")]
