@@ -36,3 +36,47 @@ __device__ __forceinline__ long long d2_grid_stride() { return (long long)gridDi
 
 // max(x, 0) with .NET's MathF.Max(x, 0f) semantics: NaN stays NaN, −0 becomes +0.
 __device__ __forceinline__ float d2_relu(float x) { return x > 0.f || x != x ? x : 0.f; }
+
+// The coordinates of element i of an NHWC tensor [n, h, w, c].
+struct D2NhwcIndex
+{
+    int n, y, x, ch;
+};
+
+__device__ __forceinline__ D2NhwcIndex d2_nhwc_index(long long i, int h, int w, int c)
+{
+    long long pixel = i / c;
+    long long row = pixel / w;
+    return {(int)(row / h), (int)(row % h), (int)(pixel % w), (int)(i % c)};
+}
+
+// PyTorch's upsample_bilinear2d with align_corners=False at scale 2 along one axis
+// (UpsampleAdd.BilinearSource): the two source rows (or columns) and the weight of the second.
+struct D2BilinearSource
+{
+    int low, high;
+    float weight;
+};
+
+__device__ __forceinline__ D2BilinearSource d2_bilinear2x_source(int dst, int size)
+{
+    float source = fmaxf(D2_FADD(D2_FMUL(0.5f, (float)dst + 0.5f), -0.5f), 0.f);
+    int low = min((int)source, size - 1);
+    return {low, low < size - 1 ? low + 1 : low, source - (float)low};
+}
+
+// Channel ch of the 2× bilinear upsampling of the NHWC map [h, w, c] at output pixel (oy, ox), in
+// the references' float32 order with no multiply-add contraction:
+//   (1−ly)·((1−lx)·t00 + lx·t01) + ly·((1−lx)·t10 + lx·t11)
+__device__ __forceinline__ float d2_bilinear2x(const float* map, int h, int w, int c, int oy, int ox, int ch)
+{
+    D2BilinearSource sy = d2_bilinear2x_source(oy, h), sx = d2_bilinear2x_source(ox, w);
+    float t00 = map[((long long)sy.low * w + sx.low) * c + ch];
+    float t01 = map[((long long)sy.low * w + sx.high) * c + ch];
+    float t10 = map[((long long)sy.high * w + sx.low) * c + ch];
+    float t11 = map[((long long)sy.high * w + sx.high) * c + ch];
+    float hx = 1.f - sx.weight, hy = 1.f - sy.weight;
+    float upper = D2_FADD(D2_FMUL(hx, t00), D2_FMUL(sx.weight, t01));
+    float lower = D2_FADD(D2_FMUL(hx, t10), D2_FMUL(sx.weight, t11));
+    return D2_FADD(D2_FMUL(hy, upper), D2_FMUL(sy.weight, lower));
+}
