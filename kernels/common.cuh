@@ -80,3 +80,25 @@ __device__ __forceinline__ float d2_bilinear2x(const float* map, int h, int w, i
     float lower = D2_FADD(D2_FMUL(hx, t10), D2_FMUL(sx.weight, t11));
     return D2_FADD(D2_FMUL(hy, upper), D2_FMUL(sy.weight, lower));
 }
+
+// MathF.Min(v, limit) for a finite limit: NaN stays NaN.
+__host__ __device__ __forceinline__ float d2_min_keep_nan(float v, float limit) { return v != v || v < limit ? v : limit; }
+
+// Box2BoxTransform.apply_deltas for one XYXY box and its (dx, dy, dw, dh), unclipped, in the
+// reference's float32 order with no contraction: w = x2 − x1, cx = x1 + 0.5·w; dx = d0 / wx …;
+// dw, dh = min(d / ww, clamp) (NaN stays NaN); cx' = dx·w + cx, w' = exp(dw)·w; then
+// (cx' − 0.5·w', cy' − 0.5·h', cx' + 0.5·w', cy' + 0.5·h'). glibc's expf in the host emulation is
+// .NET's MathF.Exp; on the device expf is within 2 ulp of the correctly rounded value.
+__device__ __forceinline__ void d2_apply_deltas(const float* box, const float* d, const float* weights, float scale_clamp, float* y)
+{
+    float bw = box[2] - box[0], bh = box[3] - box[1];
+    float cx = D2_FADD(box[0], D2_FMUL(0.5f, bw)), cy = D2_FADD(box[1], D2_FMUL(0.5f, bh));
+    float dx = d[0] / weights[0], dy = d[1] / weights[1];
+    float dw = d2_min_keep_nan(d[2] / weights[2], scale_clamp), dh = d2_min_keep_nan(d[3] / weights[3], scale_clamp);
+    float px = D2_FADD(D2_FMUL(dx, bw), cx), py = D2_FADD(D2_FMUL(dy, bh), cy);
+    float pw = D2_FMUL(expf(dw), bw), ph = D2_FMUL(expf(dh), bh);
+    y[0] = D2_FADD(px, -D2_FMUL(0.5f, pw));
+    y[1] = D2_FADD(py, -D2_FMUL(0.5f, ph));
+    y[2] = D2_FADD(px, D2_FMUL(0.5f, pw));
+    y[3] = D2_FADD(py, D2_FMUL(0.5f, ph));
+}

@@ -23,7 +23,10 @@
 //    the keys are unique) and writes value and index at that rank; rows from count on write −∞, −1.
 // Cost: select reads the item's scores 9 times by one block (O(9·length)); order compares O(k²)
 // keys (10⁶ per item for k = 1000, spread over k threads). Matches TopKKernel (Backends/Reference/
-// Kernels) bit for bit: the same candidates, keys and float32 sigmoid.
+// Kernels) bit for bit in the host emulation: the same candidates, keys and float32 sigmoid (glibc's
+// expf is .NET's MathF.Exp). On the device expf is within 2 ulp of the correctly rounded value, so
+// with sigmoid a probability may differ from the CPU's in its last bit (and with it a threshold
+// decision or the order of two near-equal scores); without sigmoid the selection is exact.
 // Faster, not done yet: one block per item leaves most SMs idle on the RPN's levels and serialises
 // RetinaNet's 10⁶–10⁷ logits per level; a multi-block histogram per pass (global atomics, one
 // launch per digit) or a segmented radix sort (CUB's) would spread the reads, a first pass could

@@ -42,11 +42,11 @@ public class HybridBackendTests
     /// <summary>
     /// The ops the CUDA backend has now: the backbone's, ROIAlign, the linear layers, the C4 head's
     /// mean, the mask and keypoint heads' deconvolutions, the keypoint head's bilinear upsampling,
-    /// the cascade's box refinement and the RPN's and RetinaNet's top-k.
+    /// the cascade's box refinement and the RPN's and RetinaNet's top-k and box decoding.
     /// </summary>
     private sealed class HeadsCpu() : PartialCpu("backbone-and-heads",
         [.. BackboneOps, typeof(RoiAlign), typeof(Linear), typeof(SpatialMean), typeof(ConvTranspose2d), typeof(RefineBoxes),
-            typeof(UpsampleBilinear2x), typeof(TopK)]);
+            typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)]);
 
     /// <summary>The CUDA backend's op set without <paramref name="left"/>: what <c>--device cuda</c> split before those kernels existed.</summary>
     private sealed class CudaWithout(params Type[] left) : IBackend
@@ -145,7 +145,7 @@ public class HybridBackendTests
         var split = PlanSplit.Of(SmallPlan(fixture).Plan, new CudaBackend())!;
         var onCpu = split.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
         Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean")
-            .And.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes").And.Not.Contain("UpsampleBilinear2x").And.Not.Contain("TopK"));
+            .And.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes").And.Not.Contain("UpsampleBilinear2x").And.Not.Contain("TopK").And.Not.Contain("BoxDecode"));
         if (split.Primary!.Steps.Any(n => n.Op is RoiAlign))
             Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(3));
         TestContext.Out.WriteLine($"{fixture}: {split.Segments.Count} segments; on the CPU: {string.Join(", ", onCpu.Order())}");
@@ -162,8 +162,9 @@ public class HybridBackendTests
     public void TheDeconvolutionsAndTheCascadesRefinementKeepTheHeadsOnTheGpu(string fixture)
     {
         var plan = SmallPlan(fixture).Plan;
-        var before = PlanSplit.Of(plan, new CudaWithout(typeof(ConvTranspose2d), typeof(RefineBoxes), typeof(UpsampleBilinear2x), typeof(TopK)))!;
-        var after = PlanSplit.Of(plan, new CudaWithout(typeof(UpsampleBilinear2x), typeof(TopK)))!;
+        Type[] later = [typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)];
+        var before = PlanSplit.Of(plan, new CudaWithout([typeof(ConvTranspose2d), typeof(RefineBoxes), .. later]))!;
+        var after = PlanSplit.Of(plan, new CudaWithout(later))!;
         TestContext.Out.WriteLine($"{fixture}: {before.Segments.Count} → {after.Segments.Count} segments");
         var onCpu = after.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
         Assert.That(onCpu, Does.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes"));
@@ -192,32 +193,34 @@ public class HybridBackendTests
     }
 
     /// <summary>
-    /// The RPN's and RetinaNet's top-k and the keypoint head's bilinear upsampling on the GPU: TopK
-    /// reads the RPN head's (or RetinaNet head's) logits, so it joins segment 0 and only its k best
-    /// scores and indices cross to the CPU instead of every level's logits; the upsampling joins the
-    /// keypoint head's segment after its deconvolution. Neither does multiply-accumulates, so neither
-    /// may open a later GPU segment of its own (the anti-ping-pong rule). Never more segments than
+    /// The RPN's and RetinaNet's top-k and box decoding and the keypoint head's bilinear upsampling
+    /// on the GPU: TopK reads the RPN head's (or RetinaNet head's) logits and BoxDecode its deltas and
+    /// TopK's indices, so both join segment 0 and only the k best scores and boxes cross to the CPU
+    /// instead of every level's logits and deltas; the upsampling joins the keypoint head's segment
+    /// after its deconvolution. None does multiply-accumulates, so none may open a later GPU segment
+    /// of its own (the anti-ping-pong rule). Never more segments than
     /// without those kernels, and at Detectron2's test size (800 × 1344, where a level's logits
     /// outnumber its k = 1000 kept scores) fewer bytes copied to the CPU per run; the segment counts
     /// and bytes before → after are written to the test output.
     /// </summary>
     [TestCaseSource(nameof(DetectionFixtures))]
-    public void TheTopKAndTheKeypointUpsamplingRunOnTheGpuWithoutNewCrossings(string fixture)
+    public void TheTopKTheBoxDecodingAndTheKeypointUpsamplingRunOnTheGpuWithoutNewCrossings(string fixture)
     {
         var model = ModelBuilder.Build(FixtureCase.Load(fixture).LoadResolvedConfig(), ModelScope.Detections);
         var (height, width) = model.PaddedSize(800, 1344);
         var plan = model.PlanForImages(1, height, width);
-        var before = PlanSplit.Of(plan, new CudaWithout(typeof(UpsampleBilinear2x), typeof(TopK)))!;
+        var before = PlanSplit.Of(plan, new CudaWithout(typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)))!;
         var after = PlanSplit.Of(plan, new CudaBackend())!;
         TestContext.Out.WriteLine($"{fixture}: {before.Segments.Count} → {after.Segments.Count} segments; crossing to the CPU " +
             $"{CrossingBytes(plan, before, toPrimary: false)} → {CrossingBytes(plan, after, toPrimary: false)} bytes");
-        Assert.That(after.Secondary.Steps.Select(n => n.Op.Kind), Does.Not.Contain("TopK").And.Not.Contain("UpsampleBilinear2x"));
+        Assert.That(after.Secondary.Steps.Select(n => n.Op.Kind), Does.Not.Contain("TopK").And.Not.Contain("UpsampleBilinear2x").And.Not.Contain("BoxDecode"));
         Assert.That(after.Segments, Has.Count.LessThanOrEqualTo(before.Segments.Count));
         Assert.That(CrossingBytes(plan, after, toPrimary: false), Is.LessThan(CrossingBytes(plan, before, toPrimary: false)));
-        var segmentOfTopK = plan.Steps.Where(n => n.Op is TopK).Select(n => SegmentOf(after, n)).Distinct();
-        Assert.That(segmentOfTopK, Is.Empty.Or.EqualTo(new[] { 0 }), "the top-k joins the RPN (or RetinaNet) head's segment 0");
-        foreach (var topK in plan.Steps.Where(n => n.Op is TopK))
-            Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(topK.Inputs[0]), "the logits stay on the GPU");
+        var selection = plan.Steps.Where(n => n.Op is TopK or BoxDecode).ToList();
+        Assert.That(selection.Select(n => SegmentOf(after, n)).Distinct(), Is.Empty.Or.EqualTo(new[] { 0 }),
+            "the top-k and box decoding join the RPN (or RetinaNet) head's segment 0");
+        foreach (var node in selection)
+            Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(node.Inputs[0]), "the logits and deltas stay on the GPU");
         Assert.That(plan.Steps.Where(n => n.Op is UpsampleBilinear2x).Select(n => n.SlotCount), Has.All.Not.Null,
             "the upsampling runs on the ROI heads' slots: the CUDA executor zeroes their unused rows after it");
         foreach (var upsample in plan.Steps.Where(n => n.Op is UpsampleBilinear2x))

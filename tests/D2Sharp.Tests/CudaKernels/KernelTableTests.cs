@@ -53,6 +53,7 @@ public partial class KernelTableTests
         (nameof(RefineBoxesParams), Unsafe.SizeOf<RefineBoxesParams>()),
         (nameof(UpsampleBilinear2xParams), Unsafe.SizeOf<UpsampleBilinear2xParams>()),
         (nameof(TopKParams), Unsafe.SizeOf<TopKParams>()),
+        (nameof(BoxDecodeParams), Unsafe.SizeOf<BoxDecodeParams>()),
     ];
 
     [Test]

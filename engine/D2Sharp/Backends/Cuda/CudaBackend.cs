@@ -36,8 +36,8 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
     /// (ROIAlign, the box head's linear layers and the C4 head's mean, the mask and keypoint heads'
     /// convolutions and deconvolutions) or that keep a head on the GPU or shrink what crosses to the
     /// CPU (the cascade's box refinement between its stages, the keypoint head's bilinear
-    /// upsampling, the RPN's and RetinaNet's top-k). NMS, box decoding and the final inference ops
-    /// run on the CPU (a HybridBackend's segments).
+    /// upsampling, the RPN's and RetinaNet's top-k and box decoding). NMS and the final inference
+    /// ops run on the CPU (a HybridBackend's segments).
     /// </summary>
     internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
     {
@@ -57,6 +57,7 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         [typeof(RefineBoxes)] = new RefineBoxesKernel(),
         [typeof(UpsampleBilinear2x)] = new UpsampleBilinear2xKernel(),
         [typeof(TopK)] = new TopKKernel(),
+        [typeof(BoxDecode)] = new BoxDecodeKernel(),
     };
 
     /// <inheritdoc/>

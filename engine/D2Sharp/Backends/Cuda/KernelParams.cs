@@ -210,3 +210,17 @@ internal struct TopKParams
     public float Threshold, Floor;
     private readonly int _pad;
 }
+
+/// <summary>box_decode.cu, 72 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct BoxDecodeParams
+{
+    public ulong Deltas;
+    public ulong Anchors;
+    public ulong Indices;
+    public ulong Y;
+    public fixed float Weights[4];
+    public float ScaleClamp;
+    public int N, K, Hw, C;
+    public int ClassesPerAnchor;
+}

@@ -36,6 +36,9 @@ internal static class LaunchShapes
     /// <summary>d2_upsample_bilinear2x: a thread per element of the NHWC [N, 2H, 2W, C] output.</summary>
     public static (uint Grid, uint Block) UpsampleBilinear2x(int n, int h, int w, int c) => Elementwise((long)n * 2 * h * 2 * w * c);
 
+    /// <summary>d2_box_decode: a thread per box of the [N, k, 4] output.</summary>
+    public static (uint Grid, uint Block) BoxDecode(int n, int k) => Elementwise((long)n * k);
+
     /// <summary>d2_zero_unused_slots: a thread per element of the [images·slots, row] value.</summary>
     public static (uint Grid, uint Block) ZeroUnusedSlots(int images, int slots, long rowElements) => Elementwise(images * (long)slots * rowElements);
 
