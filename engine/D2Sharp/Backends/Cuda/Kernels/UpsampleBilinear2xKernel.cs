@@ -4,8 +4,9 @@ namespace D2Sharp.Backends.Cuda.Kernels;
 
 /// <summary>
 /// UpsampleBilinear2x on the device (upsample_bilinear2x.cu): the keypoint head's heatmaps
-/// upsampled where its deconvolution left them, so only the final maps cross to the CPU's keypoint
-/// inference. Row-wise on the ROI slots: the executor zeroes the unused slots' rows after it.
+/// upsampled where its deconvolution left them, so the keypoint head runs whole on the GPU and no
+/// segment of its own follows it on the CPU. Row-wise on the ROI slots: the executor zeroes the
+/// unused slots' rows after it.
 /// </summary>
 internal sealed class UpsampleBilinear2xKernel : CudaKernel
 {
