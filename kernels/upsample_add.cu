@@ -2,7 +2,8 @@
 //
 // Layout NHWC float32: top [n, h, w, c], lateral and y [n, 2h, 2w, c]; y may be lateral (each
 // element reads only its own lateral element). Nearest reads top[oy/2, ox/2]; bilinear is
-// PyTorch's upsample_bilinear2d with align_corners=False (UpsampleAdd.BilinearSource).
+// PyTorch's upsample_bilinear2d with align_corners=False (UpsampleAdd.BilinearSource; common.cuh's
+// d2_bilinear2x, shared with upsample_bilinear2x.cu).
 // The float32 operations are the reference's, in its order, with no multiply-add contraction:
 //   up = (1−ly)·((1−lx)·t00 + lx·t01) + ly·((1−lx)·t10 + lx·t11); merged = lateral + up; avg: merged / 2
 // so the result equals UpsampleAddKernel (Backends/Reference/Kernels) bit for bit.
@@ -24,34 +25,12 @@ struct UpsampleAddParams
 };
 D2_STRUCT_SIZE(UpsampleAddParams, 48);
 
-// One axis of the bilinear source: the two rows (or columns) of top and the weight of the second.
-struct UpsampleSource
-{
-    int low, high;
-    float weight;
-};
-
-__device__ __forceinline__ UpsampleSource upsample_source(int dst, int size)
-{
-    float source = fmaxf(D2_FADD(D2_FMUL(0.5f, (float)dst + 0.5f), -0.5f), 0.f);
-    int low = min((int)source, size - 1);
-    return {low, low < size - 1 ? low + 1 : low, source - (float)low};
-}
-
 // The upsampled top at output pixel (oy, ox), channel ch, of image n.
 __device__ __forceinline__ float upsample_top(const UpsampleAddParams& p, int n, int oy, int ox, int ch)
 {
     const float* top = p.top + (long long)n * p.h * p.w * p.c;
     if (!p.bilinear) return top[((long long)(oy / 2) * p.w + ox / 2) * p.c + ch];
-    UpsampleSource sy = upsample_source(oy, p.h), sx = upsample_source(ox, p.w);
-    float t00 = top[((long long)sy.low * p.w + sx.low) * p.c + ch];
-    float t01 = top[((long long)sy.low * p.w + sx.high) * p.c + ch];
-    float t10 = top[((long long)sy.high * p.w + sx.low) * p.c + ch];
-    float t11 = top[((long long)sy.high * p.w + sx.high) * p.c + ch];
-    float hx = 1.f - sx.weight, hy = 1.f - sy.weight;
-    float upper = D2_FADD(D2_FMUL(hx, t00), D2_FMUL(sx.weight, t01));
-    float lower = D2_FADD(D2_FMUL(hx, t10), D2_FMUL(sx.weight, t11));
-    return D2_FADD(D2_FMUL(hy, upper), D2_FMUL(sy.weight, lower));
+    return d2_bilinear2x(top, p.h, p.w, p.c, oy, ox, ch);
 }
 
 __device__ __forceinline__ float upsample_merge(const UpsampleAddParams& p, float lateral, float up)
@@ -66,13 +45,8 @@ extern "C" __global__ void d2_upsample_add(UpsampleAddParams p)
     long long count = (long long)p.n * ho * wo * p.c;
     for (long long i = d2_first_index(); i < count; i += d2_grid_stride())
     {
-        int ch = (int)(i % p.c);
-        long long pixel = i / p.c;
-        int ox = (int)(pixel % wo);
-        long long row = pixel / wo;
-        int oy = (int)(row % ho);
-        int n = (int)(row / ho);
-        p.y[i] = upsample_merge(p, p.lateral[i], upsample_top(p, n, oy, ox, ch));
+        D2NhwcIndex o = d2_nhwc_index(i, ho, wo, p.c);
+        p.y[i] = upsample_merge(p, p.lateral[i], upsample_top(p, o.n, o.y, o.x, o.ch));
     }
 }
 
@@ -84,12 +58,8 @@ extern "C" __global__ void d2_upsample_add_vec4(UpsampleAddParams p)
     float4* y = reinterpret_cast<float4*>(p.y);
     for (long long i = d2_first_index(); i < count; i += d2_grid_stride())
     {
-        int ch = (int)(i % quads) * 4;
-        long long pixel = i / quads;
-        int ox = (int)(pixel % wo);
-        long long row = pixel / wo;
-        int oy = (int)(row % ho);
-        int n = (int)(row / ho);
+        D2NhwcIndex o = d2_nhwc_index(i, ho, wo, quads);
+        int n = o.n, oy = o.y, ox = o.x, ch = o.ch * 4;
         float4 l = lateral[i];
         if (!p.bilinear)
         {

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <math.h>   // floorf, expf, fmaxf, sqrt, INFINITY in the global namespace, as CUDA has them
 
 #define __global__
@@ -41,6 +42,8 @@ void __syncthreads();
 inline float rsqrtf(float x) { return 1.f / sqrtf(x); }
 inline float __expf(float x) { return expf(x); }
 inline float atomicAdd(float* address, float value) { float old = *address; *address = old + value; return old; }
+inline unsigned atomicAdd(unsigned* address, unsigned value) { unsigned old = *address; *address = old + value; return old; }
+inline unsigned __float_as_uint(float x) { unsigned bits; std::memcpy(&bits, &x, sizeof bits); return bits; }
 
 using std::min;
 using std::max;

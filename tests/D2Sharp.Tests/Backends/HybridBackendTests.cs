@@ -41,10 +41,12 @@ public class HybridBackendTests
 
     /// <summary>
     /// The ops the CUDA backend has now: the backbone's, ROIAlign, the linear layers, the C4 head's
-    /// mean, the mask and keypoint heads' deconvolutions and the cascade's box refinement.
+    /// mean, the mask and keypoint heads' deconvolutions, the keypoint head's bilinear upsampling,
+    /// the cascade's box refinement and the RPN's and RetinaNet's top-k and box decoding.
     /// </summary>
     private sealed class HeadsCpu() : PartialCpu("backbone-and-heads",
-        [.. BackboneOps, typeof(RoiAlign), typeof(Linear), typeof(SpatialMean), typeof(ConvTranspose2d), typeof(RefineBoxes)]);
+        [.. BackboneOps, typeof(RoiAlign), typeof(Linear), typeof(SpatialMean), typeof(ConvTranspose2d), typeof(RefineBoxes),
+            typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)]);
 
     /// <summary>The CUDA backend's op set without <paramref name="left"/>: what <c>--device cuda</c> split before those kernels existed.</summary>
     private sealed class CudaWithout(params Type[] left) : IBackend
@@ -143,7 +145,7 @@ public class HybridBackendTests
         var split = PlanSplit.Of(SmallPlan(fixture).Plan, new CudaBackend())!;
         var onCpu = split.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
         Assert.That(onCpu, Does.Not.Contain("Conv2d").And.Not.Contain("RoiAlign").And.Not.Contain("Linear").And.Not.Contain("SpatialMean")
-            .And.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes"));
+            .And.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes").And.Not.Contain("UpsampleBilinear2x").And.Not.Contain("TopK").And.Not.Contain("BoxDecode"));
         if (split.Primary!.Steps.Any(n => n.Op is RoiAlign))
             Assert.That(split.Segments, Has.Count.GreaterThanOrEqualTo(3));
         TestContext.Out.WriteLine($"{fixture}: {split.Segments.Count} segments; on the CPU: {string.Join(", ", onCpu.Order())}");
@@ -160,8 +162,9 @@ public class HybridBackendTests
     public void TheDeconvolutionsAndTheCascadesRefinementKeepTheHeadsOnTheGpu(string fixture)
     {
         var plan = SmallPlan(fixture).Plan;
-        var before = PlanSplit.Of(plan, new CudaWithout(typeof(ConvTranspose2d), typeof(RefineBoxes)))!;
-        var after = PlanSplit.Of(plan, new CudaBackend())!;
+        Type[] later = [typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)];
+        var before = PlanSplit.Of(plan, new CudaWithout([typeof(ConvTranspose2d), typeof(RefineBoxes), .. later]))!;
+        var after = PlanSplit.Of(plan, new CudaWithout(later))!;
         TestContext.Out.WriteLine($"{fixture}: {before.Segments.Count} → {after.Segments.Count} segments");
         var onCpu = after.Secondary.Steps.Select(n => n.Op.Kind).ToHashSet();
         Assert.That(onCpu, Does.Not.Contain("ConvTranspose2d").And.Not.Contain("RefineBoxes"));
@@ -173,9 +176,9 @@ public class HybridBackendTests
             Assert.That(before.Crossings.Select(c => c.Value), Does.Contain(deconv.Inputs[0]));
             Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(deconv.Inputs[0]), "the head's last conv map stays on the GPU");
         }
-        // The mask head's predictor (a conv) follows its deconvolution: one GPU segment now. The keypoint
-        // head's bilinear 2× upsampling still runs on the CPU, so it keeps its segments, but what crosses
-        // is the deconvolution's 17-channel output instead of its 512-channel input.
+        // The mask head's predictor (a conv) follows its deconvolution: one GPU segment now. Without its
+        // bilinear 2× upsampling on the GPU the keypoint head keeps its segments, but what crosses is the
+        // deconvolution's 17-channel output instead of its 512-channel input.
         if (plan.Steps.Any(n => n.Op is MaskRcnnInference))
             Assert.That(after.Segments, Has.Count.LessThan(before.Segments.Count), "the mask head stays on the GPU up to its logits");
         if (fixture == "det_cascade_mask_rcnn_r50_fpn")
@@ -188,6 +191,56 @@ public class HybridBackendTests
                 "the stages' proposals stay on the GPU (the last stage's cross once, to the box inference)");
         }
     }
+
+    /// <summary>
+    /// The RPN's and RetinaNet's top-k and box decoding and the keypoint head's bilinear upsampling
+    /// on the GPU: TopK reads the RPN head's (or RetinaNet head's) logits and BoxDecode its deltas and
+    /// TopK's indices, so both join segment 0 and only the k best scores and boxes cross to the CPU
+    /// instead of every level's logits and deltas; the upsampling joins the keypoint head's segment
+    /// after its deconvolution. None does multiply-accumulates, so none may open a later GPU segment
+    /// of its own (the anti-ping-pong rule). Never more segments than
+    /// without those kernels, and at Detectron2's test size (800 × 1344, where a level's logits
+    /// outnumber its k = 1000 kept scores) fewer bytes copied to the CPU per run; the segment counts
+    /// and bytes before → after are written to the test output.
+    /// </summary>
+    [TestCaseSource(nameof(DetectionFixtures))]
+    public void TheTopKTheBoxDecodingAndTheKeypointUpsamplingRunOnTheGpuWithoutNewCrossings(string fixture)
+    {
+        var model = ModelBuilder.Build(FixtureCase.Load(fixture).LoadResolvedConfig(), ModelScope.Detections);
+        var (height, width) = model.PaddedSize(800, 1344);
+        var plan = model.PlanForImages(1, height, width);
+        var before = PlanSplit.Of(plan, new CudaWithout(typeof(UpsampleBilinear2x), typeof(TopK), typeof(BoxDecode)))!;
+        var after = PlanSplit.Of(plan, new CudaBackend())!;
+        TestContext.Out.WriteLine($"{fixture}: {before.Segments.Count} → {after.Segments.Count} segments; crossing to the CPU " +
+            $"{CrossingBytes(plan, before, toPrimary: false)} → {CrossingBytes(plan, after, toPrimary: false)} bytes");
+        Assert.That(after.Secondary.Steps.Select(n => n.Op.Kind), Does.Not.Contain("TopK").And.Not.Contain("UpsampleBilinear2x").And.Not.Contain("BoxDecode"));
+        Assert.That(after.Segments, Has.Count.LessThanOrEqualTo(before.Segments.Count));
+        Assert.That(CrossingBytes(plan, after, toPrimary: false), Is.LessThan(CrossingBytes(plan, before, toPrimary: false)));
+        var selection = plan.Steps.Where(n => n.Op is TopK or BoxDecode).ToList();
+        Assert.That(selection.Select(n => SegmentOf(after, n)).Distinct(), Is.Empty.Or.EqualTo(new[] { 0 }),
+            "the top-k and box decoding join the RPN (or RetinaNet) head's segment 0");
+        foreach (var node in selection)
+            Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(node.Inputs[0]), "the logits and deltas stay on the GPU");
+        Assert.That(plan.Steps.Where(n => n.Op is UpsampleBilinear2x).Select(n => n.SlotCount), Has.All.Not.Null,
+            "the upsampling runs on the ROI heads' slots: the CUDA executor zeroes their unused rows after it");
+        foreach (var upsample in plan.Steps.Where(n => n.Op is UpsampleBilinear2x))
+        {
+            Assert.That(SegmentOf(after, upsample), Is.EqualTo(SegmentOf(after, upsample.Inputs[0].Producer!)), "it joins the deconvolution's segment");
+            Assert.That(after.Crossings.Select(c => c.Value), Does.Not.Contain(upsample.Inputs[0]));
+        }
+    }
+
+    /// <summary>The segment of the split running <paramref name="node"/>.</summary>
+    private static int SegmentOf(PlanSplit split, Node node)
+    {
+        var side = split.Primary != null && split.Primary.Steps.Contains(node) ? split.Primary : split.Secondary;
+        int step = side.Steps.ToList().IndexOf(node);
+        return split.Segments.Select((s, k) => (s, k)).First(x => x.s.OnPrimary == (side == split.Primary) && step >= x.s.First && step < x.s.End).k;
+    }
+
+    /// <summary>The bytes a run copies to the CPU (<paramref name="toPrimary"/> false) or to the GPU.</summary>
+    private static long CrossingBytes(ExecutionPlan plan, PlanSplit split, bool toPrimary) =>
+        split.Crossings.Where(c => c.ToPrimary == toPrimary).Sum(c => plan.ElementsOf(c.Value) * c.Value.Type.SizeOf());
 
     [Test]
     public void ALaterPrimarySegmentWithoutCostlyStepsIsLeftToTheSecondary()

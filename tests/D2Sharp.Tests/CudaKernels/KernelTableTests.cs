@@ -51,6 +51,9 @@ public partial class KernelTableTests
         (nameof(SpatialMeanParams), Unsafe.SizeOf<SpatialMeanParams>()),
         (nameof(ConvTranspose2dParams), Unsafe.SizeOf<ConvTranspose2dParams>()),
         (nameof(RefineBoxesParams), Unsafe.SizeOf<RefineBoxesParams>()),
+        (nameof(UpsampleBilinear2xParams), Unsafe.SizeOf<UpsampleBilinear2xParams>()),
+        (nameof(TopKParams), Unsafe.SizeOf<TopKParams>()),
+        (nameof(BoxDecodeParams), Unsafe.SizeOf<BoxDecodeParams>()),
     ];
 
     [Test]

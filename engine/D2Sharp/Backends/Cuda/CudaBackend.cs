@@ -34,9 +34,10 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
     /// <summary>
     /// This backend's kernel of each op type: the backbone's, and of the heads the ones that cost
     /// (ROIAlign, the box head's linear layers and the C4 head's mean, the mask and keypoint heads'
-    /// convolutions and deconvolutions) or that keep a head on the GPU (the cascade's box
-    /// refinement between its stages). Top-k, NMS, box decoding, the keypoint head's bilinear
-    /// upsampling and the final inference ops run on the CPU (a HybridBackend's segments).
+    /// convolutions and deconvolutions) or that keep a head on the GPU or shrink what crosses to the
+    /// CPU (the cascade's box refinement between its stages, the keypoint head's bilinear
+    /// upsampling, the RPN's and RetinaNet's top-k and box decoding). NMS and the final inference
+    /// ops run on the CPU (a HybridBackend's segments).
     /// </summary>
     internal static readonly IReadOnlyDictionary<Type, CudaKernel> Kernels = new Dictionary<Type, CudaKernel>
     {
@@ -54,6 +55,9 @@ public sealed class CudaBackend(int device = 0, CudaPrecision precision = CudaPr
         [typeof(SpatialMean)] = new SpatialMeanKernel(),
         [typeof(ConvTranspose2d)] = new ConvTranspose2dKernel(),
         [typeof(RefineBoxes)] = new RefineBoxesKernel(),
+        [typeof(UpsampleBilinear2x)] = new UpsampleBilinear2xKernel(),
+        [typeof(TopK)] = new TopKKernel(),
+        [typeof(BoxDecode)] = new BoxDecodeKernel(),
     };
 
     /// <inheritdoc/>

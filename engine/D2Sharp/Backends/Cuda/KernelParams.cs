@@ -186,3 +186,41 @@ internal unsafe struct RefineBoxesParams
     public float ScaleClamp;
     public int N, P;
 }
+
+/// <summary>upsample_bilinear2x.cu, 32 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UpsampleBilinear2xParams
+{
+    public ulong X;
+    public ulong Y;
+    public int N, H, W, C;
+}
+
+/// <summary>top_k.cu, 72 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TopKParams
+{
+    public ulong Scores;
+    public ulong Values;
+    public ulong Indices;
+    public ulong Count;
+    public ulong Selected;
+    public int N, Length, K;
+    public int Sigmoid, HasThreshold;
+    public float Threshold, Floor;
+    private readonly int _pad;
+}
+
+/// <summary>box_decode.cu, 72 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct BoxDecodeParams
+{
+    public ulong Deltas;
+    public ulong Anchors;
+    public ulong Indices;
+    public ulong Y;
+    public fixed float Weights[4];
+    public float ScaleClamp;
+    public int N, K, Hw, C;
+    public int ClassesPerAnchor;
+}

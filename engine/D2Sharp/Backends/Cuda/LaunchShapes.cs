@@ -33,6 +33,12 @@ internal static class LaunchShapes
     /// <summary>d2_refine_boxes: a thread per box of the [N, P, 4] boxes.</summary>
     public static (uint Grid, uint Block) RefineBoxes(int n, int p) => Elementwise((long)n * p);
 
+    /// <summary>d2_upsample_bilinear2x: a thread per element of the NHWC [N, 2H, 2W, C] output.</summary>
+    public static (uint Grid, uint Block) UpsampleBilinear2x(int n, int h, int w, int c) => Elementwise((long)n * 2 * h * 2 * w * c);
+
+    /// <summary>d2_box_decode: a thread per box of the [N, k, 4] output.</summary>
+    public static (uint Grid, uint Block) BoxDecode(int n, int k) => Elementwise((long)n * k);
+
     /// <summary>d2_zero_unused_slots: a thread per element of the [images·slots, row] value.</summary>
     public static (uint Grid, uint Block) ZeroUnusedSlots(int images, int slots, long rowElements) => Elementwise(images * (long)slots * rowElements);
 
@@ -48,6 +54,16 @@ internal static class LaunchShapes
 
     /// <summary>d2_group_norm_stats: one block per (image, group).</summary>
     public static (uint Grid, uint Block) GroupNormStats(int n, int groups) => ((uint)(n * groups), GroupNormThreads);
+
+    /// <summary>Threads per block of d2_top_k_select and d2_top_k_order (D2_TOP_K_THREADS in top_k.cu).</summary>
+    public const uint TopKThreads = 256;
+
+    /// <summary>d2_top_k_select: one block per batch item.</summary>
+    public static (uint Grid, uint Block) TopKSelect(int n) => ((uint)n, TopKThreads);
+
+    /// <summary>d2_top_k_order: a thread per output row, the batch item on y.</summary>
+    public static ((uint X, uint Y, uint Z) Grid, (uint X, uint Y, uint Z) Block) TopKOrder(int n, int k) =>
+        (((uint)((k + TopKThreads - 1) / TopKThreads), (uint)n, 1), (TopKThreads, 1, 1));
 
     /// <summary>Side of layout.cu's shared-memory tile, and its block's rows.</summary>
     public const uint Tile = 32, TileRows = 8;

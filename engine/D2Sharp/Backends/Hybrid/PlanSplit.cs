@@ -35,6 +35,10 @@ namespace D2Sharp.Backends.Hybrid;
 /// and it never needs to, since it reads the deltas of the box predictor before it and feeds the
 /// pooling after it, so it joins their primary segment and spares the proposals a crossing to the
 /// CPU and back between stages; alone (a box predictor on the CPU) it would be worth no crossing.
+/// Nor do TopK, BoxDecode and UpsampleBilinear2x: they read the RPN (or RetinaNet) head's logits
+/// and deltas and the keypoint head's deconvolution, so they join segment 0 and the keypoint head's
+/// segment and shrink what crosses to the CPU (the k best scores and their boxes instead of every
+/// logit and delta; nothing after the keypoint head), and never open a GPU segment of their own.
 /// </para>
 /// </summary>
 internal sealed class PlanSplit

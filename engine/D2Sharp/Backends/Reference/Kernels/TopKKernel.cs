@@ -33,8 +33,7 @@ internal sealed class TopKKernel : HostKernel
         int count = 0;
         if (op.Sigmoid)
         {
-            // Only logits near or above the threshold's logit can pass it: the sigmoid is computed for those alone.
-            float below = op.ScoreThreshold is { } t && t > 0 && t < 1 ? MathF.Log(t / (1 - t)) - 1e-3f : float.NegativeInfinity;
+            float below = SigmoidFloor(op);
             var floor = new Vector<float>(below);
             for (int start = 0; start < length; start += Vector<float>.Count)
             {
@@ -69,6 +68,14 @@ internal sealed class TopKKernel : HostKernel
         }
         args.Outputs[2].Span<int>()[index] = kept;
     }
+
+    /// <summary>
+    /// With <see cref="TopK.Sigmoid"/>, the logit at or below which no score can pass the threshold
+    /// (−∞ without one): only logits near or above the threshold's logit are given a sigmoid. The
+    /// CUDA kernel (top_k.cu) skips the same logits.
+    /// </summary>
+    internal static float SigmoidFloor(TopK op) =>
+        op.ScoreThreshold is { } t && t > 0 && t < 1 ? MathF.Log(t / (1 - t)) - 1e-3f : float.NegativeInfinity;
 
     /// <summary>torch.sigmoid in float32: 1 / (1 + e^−x).</summary>
     private static float Probability(float logit) => 1f / (1f + MathF.Exp(-logit));
